@@ -276,13 +276,15 @@ cli_print_summary (Cli *cli)
   if (cli->progress)
     cli_print_progress (cli, TRUE);
 
-  g_printerr (_("%" G_GUINT64_FORMAT " URLs in %.2f s (%.0f pages/s): %" G_GUINT64_FORMAT
-                " ok, %" G_GUINT64_FORMAT " failed%s%s%s; %" G_GUINT64_FORMAT
-                " duplicates dropped, %" G_GUINT64_FORMAT " lines rejected%s\n"),
-              total, secs, secs > 0 ? total / secs : 0.0,
-              cli->n_by_kind[GLEANER_ERROR_NONE], total - cli->n_by_kind[GLEANER_ERROR_NONE],
+  /* Plain %llu: xgettext cannot see through G_GUINT64_FORMAT. */
+  g_printerr (_("%llu URLs in %.2f s (%.0f pages/s): %llu ok, %llu failed%s%s%s; "
+                "%llu duplicates dropped, %llu lines rejected%s\n"),
+              (unsigned long long)total, secs, secs > 0 ? total / secs : 0.0,
+              (unsigned long long)cli->n_by_kind[GLEANER_ERROR_NONE],
+              (unsigned long long)(total - cli->n_by_kind[GLEANER_ERROR_NONE]),
               kinds->len ? " (" : "", kinds->str, kinds->len ? ")" : "",
-              gleaner_url_list_get_n_duplicates (cli->urls), cli->n_rejected_lines,
+              (unsigned long long)gleaner_url_list_get_n_duplicates (cli->urls),
+              (unsigned long long)cli->n_rejected_lines,
               cli->interrupted ? _(" — interrupted") : "");
 }
 
