@@ -91,6 +91,7 @@ struct _Core
   GCond            flight_cond;
   guint            in_flight;
   guint            max_in_flight;
+  guint            flight_waiters;    /* GLib's g_cond_signal() always makes a syscall */
 
   /* Watchdog: enforces per-URL deadlines a few times a second. */
   GThread         *watchdog;
@@ -389,7 +390,11 @@ core_acquire_flight (Core *core)
 
   g_mutex_lock (&core->flight_lock);
   while (core->in_flight >= core->max_in_flight && !core_is_cancelled (core))
-    g_cond_wait (&core->flight_cond, &core->flight_lock);
+    {
+      core->flight_waiters++;
+      g_cond_wait (&core->flight_cond, &core->flight_lock);
+      core->flight_waiters--;
+    }
   ok = !core_is_cancelled (core);
   if (ok)
     core->in_flight++;
@@ -403,7 +408,8 @@ core_release_flight (Core *core)
 {
   g_mutex_lock (&core->flight_lock);
   core->in_flight--;
-  g_cond_signal (&core->flight_cond);
+  if (core->flight_waiters > 0)
+    g_cond_signal (&core->flight_cond);
   g_mutex_unlock (&core->flight_lock);
 }
 
