@@ -764,7 +764,8 @@ main (int   argc,
   cli->config->ignore_tls_errors = insecure;
   if (user_agent != NULL)
     gleaner_config_set_user_agent (cli->config, user_agent);
-  if (insecure && !cli->quiet)
+  /* Shown even with --quiet: a security downgrade must never be silent. */
+  if (insecure)
     g_printerr (_("gleaner-cli: warning: TLS certificate errors are ignored for this run\n"));
 
   cli->inputs = (files != NULL && files[0] != NULL) ? files : (char *[]) { (char *)"-", NULL };

@@ -81,8 +81,9 @@ gleaner_fetcher_new (const GleanerConfig *config)
   self->cancellable = g_cancellable_new ();
 
   /* libsoup binds a session to the thread-default context at construction;
-   * give it one nobody else iterates, and keep it pushed for the thread's
-   * life (this thread only ever does synchronous I/O). */
+   * give it one nobody else iterates. It is pushed around every use of the
+   * session (gleaner_fetcher_fetch) and popped again, because GLib may hand
+   * this thread to another pool after the run. */
   self->context = g_main_context_new ();
   g_main_context_push_thread_default (self->context);
 
@@ -96,6 +97,7 @@ gleaner_fetcher_new (const GleanerConfig *config)
                                                  "user-agent", config->user_agent,
                                                  "accept-language", config->accept_language,
                                                  NULL);
+  g_main_context_pop_thread_default (self->context);
 
   return self;
 }
@@ -271,6 +273,15 @@ classify_error (GleanerFetcher *self,
     {
       kind = GLEANER_ERROR_CONNECTION;
       message = g_strdup (_("Connection refused: nothing is listening at this address"));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+           (g_str_equal (error->message, "Header too big") ||
+            g_str_equal (error->message, dgettext ("libsoup-3.0", "Header too big"))))
+    {
+      /* libsoup reports an oversized response head as partial input; it is
+       * the server's fault and will not get better on a second try. */
+      kind = GLEANER_ERROR_PROTOCOL;
+      message = g_strdup (_("The server’s response headers are too big (more than 64 KiB)"));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
@@ -497,7 +508,8 @@ fetch_attempt (GleanerFetcher  *self,
       g_autoptr(SoupMessage) msg = NULL;
       g_autoptr(GInputStream) stream = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *uri_string = g_uri_to_string (uri);
+      /* Never a password in what is shown: results, messages, exports. */
+      g_autofree char *uri_string = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
       SoupMessageHeaders *headers;
       const char *content_type;
       guint status;
@@ -562,7 +574,7 @@ fetch_attempt (GleanerFetcher  *self,
             visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           g_hash_table_add (visited, g_strdup (uri_string));
           {
-            g_autofree char *next_string = g_uri_to_string (next);
+            g_autofree char *next_string = g_uri_to_string_partial (next, G_URI_HIDE_USERINFO);
 
             if (g_hash_table_contains (visited, next_string))
               {
@@ -666,6 +678,7 @@ gleaner_fetcher_fetch (GleanerFetcher *self,
   guint attempt;
 
   fetcher_begin (self, deadline);
+  g_main_context_push_thread_default (self->context);
 
   for (attempt = 1; ; attempt++)
     {
@@ -706,6 +719,7 @@ gleaner_fetcher_fetch (GleanerFetcher *self,
 
   _gleaner_result_set_attempts (result, MIN (attempt, config->retries + 1));
   _gleaner_result_set_elapsed (result, (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
+  g_main_context_pop_thread_default (self->context);
   fetcher_end (self);
 
   return page;

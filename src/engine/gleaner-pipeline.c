@@ -58,16 +58,25 @@ typedef struct
   GQueue   waiting;
 } HostSlot;
 
-/* A fetch thread's state; found through a GPrivate, owned by the Core. */
+/* A fetch thread's state, owned by the Core (freed by its reaper). */
 typedef struct
 {
-  Core           *core;
   GleanerFetcher *fetcher;
 } ThreadSlot;
+
+/* What a thread remembers between jobs, owned by the thread itself (freed
+ * when it exits): GLib may hand a thread of a freed pool to a later pool, so
+ * the slot pointer is only trusted when the serial is the running Core's. */
+typedef struct
+{
+  guint64     serial;
+  ThreadSlot *slot;
+} ThreadMemo;
 
 struct _Core
 {
   gatomicrefcount  ref_count;
+  guint64          serial;            /* unique per Core, never reused */
   GleanerConfig   *config;            /* immutable */
   GMainContext    *owner_context;
   GWeakRef         pipeline;          /* for the delivery source, on the owner thread */
@@ -150,7 +159,8 @@ static guint signals[N_SIGNALS];
 static int stop_sentinel;
 #define STOP_PAGE ((gpointer)&stop_sentinel)
 
-static GPrivate thread_slot_key;
+static GPrivate thread_memo_key = G_PRIVATE_INIT (g_free);
+static guint64 next_serial;         /* guarded by reapers_lock */
 
 /* Reapers still running, for gleaner_pipeline_wait_for_threads(). */
 static GMutex reapers_lock;
@@ -363,16 +373,21 @@ core_release_host (Core       *core,
 static ThreadSlot *
 core_get_thread_slot (Core *core)
 {
-  ThreadSlot *slot = g_private_get (&thread_slot_key);
+  ThreadMemo *memo = g_private_get (&thread_memo_key);
+  ThreadSlot *slot;
 
-  /* The pool is exclusive: its threads serve this Core only, for its life. */
-  if (slot != NULL && slot->core == core)
-    return slot;
+  if (memo != NULL && memo->serial == core->serial)
+    return memo->slot;
+  if (memo == NULL)
+    {
+      memo = g_new0 (ThreadMemo, 1);
+      g_private_set (&thread_memo_key, memo);
+    }
 
   slot = g_new0 (ThreadSlot, 1);
-  slot->core = core;
   slot->fetcher = gleaner_fetcher_new (core->config);
-  g_private_set (&thread_slot_key, slot);
+  memo->serial = core->serial;
+  memo->slot = slot;
 
   g_mutex_lock (&core->fetchers_lock);
   g_ptr_array_add (core->fetchers, slot);
@@ -789,6 +804,9 @@ gleaner_pipeline_new (const GleanerConfig *config)
   self = g_object_new (GLEANER_TYPE_PIPELINE, NULL);
   core = g_new0 (Core, 1);
   g_atomic_ref_count_init (&core->ref_count);
+  g_mutex_lock (&reapers_lock);
+  core->serial = ++next_serial;
+  g_mutex_unlock (&reapers_lock);
   core->config = gleaner_config_copy (config);
   core->config->n_workers = CLAMP (core->config->n_workers, 1, 1024);
   core->config->per_host = MAX (core->config->per_host, 1);

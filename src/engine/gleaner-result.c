@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gleaner-result-private.h"
 #include "gleaner-title-parser.h"
 
@@ -30,6 +32,27 @@ struct _GleanerResult
 };
 
 G_DEFINE_FINAL_TYPE (GleanerResult, gleaner_result, G_TYPE_OBJECT)
+
+/* A URL as it may be shown: valid UTF-8 and never with a password (the user
+ * part of userinfo is dropped too: it identifies an account). */
+static char *
+displayable_url (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (url == NULL)
+    return g_strdup ("");
+  if (strchr (url, '@') != NULL)
+    {
+      uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED, NULL);
+      if (uri != NULL && g_uri_get_userinfo (uri) != NULL)
+        {
+          g_autofree char *hidden = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
+          return g_utf8_make_valid (hidden, -1);
+        }
+    }
+  return g_utf8_make_valid (url, -1);
+}
 
 enum {
   PROP_0,
@@ -171,7 +194,7 @@ gleaner_result_new_for_url (guint64     id,
   GleanerResult *self = g_object_new (GLEANER_TYPE_RESULT, NULL);
 
   self->id = id;
-  self->url = g_utf8_make_valid (url ? url : "", -1);
+  self->url = displayable_url (url);
 
   return self;
 }
@@ -406,8 +429,10 @@ _gleaner_result_set_final_url (GleanerResult *self,
                                guint          redirect_count)
 {
   g_clear_pointer (&self->final_url, g_free);
-  if (final_url != NULL && g_strcmp0 (final_url, self->url) != 0)
-    self->final_url = g_utf8_make_valid (final_url, -1);
+  if (final_url != NULL)
+    self->final_url = displayable_url (final_url);
+  if (g_strcmp0 (self->final_url, self->url) == 0)
+    g_clear_pointer (&self->final_url, g_free);
   self->redirect_count = redirect_count;
 }
 
