@@ -14,6 +14,7 @@
 
 #include "gleaner-error.h"
 #include "gleaner-result-private.h"
+#include "gleaner-sync-private.h"
 #include "gleaner-title-parser.h"
 #include "gleaner-fetcher.h"
 
@@ -119,22 +120,22 @@ void
 gleaner_fetcher_check_deadline (GleanerFetcher *self,
                                 gint64          now)
 {
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   if (self->deadline != 0 && now >= self->deadline && !self->deadline_hit)
     {
       self->deadline_hit = TRUE;
       g_cancellable_cancel (self->cancellable);
     }
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 }
 
 void
 gleaner_fetcher_stop (GleanerFetcher *self)
 {
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -142,9 +143,9 @@ fetcher_is_stopped (GleanerFetcher *self)
 {
   gboolean stopped;
 
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   stopped = self->stopped;
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 
   return stopped;
 }
@@ -153,23 +154,23 @@ static void
 fetcher_begin (GleanerFetcher *self,
                gint64          deadline)
 {
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   self->deadline = deadline;
   self->deadline_hit = FALSE;
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 }
 
 static void
 fetcher_end (GleanerFetcher *self)
 {
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   self->deadline = 0;
   self->deadline_hit = FALSE;
   /* Nothing uses the cancellable between URLs, so resetting is safe here;
    * a stopped fetcher stays cancelled. */
   if (!self->stopped && g_cancellable_is_cancelled (self->cancellable))
     g_cancellable_reset (self->cancellable);
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 }
 
 /* Sleeps up to @ms, returning early (FALSE) if the URL or the run is cancelled. */
@@ -226,9 +227,9 @@ classify_error (GleanerFetcher *self,
   gboolean transient = FALSE;
   gboolean deadline_hit;
 
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   deadline_hit = self->deadline_hit;
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

@@ -13,6 +13,7 @@
 
 #include "gleaner-fetcher.h"
 #include "gleaner-result-private.h"
+#include "gleaner-sync-private.h"
 #include "gleaner-title-parser.h"
 #include "gleaner-pipeline.h"
 
@@ -251,7 +252,7 @@ core_deliver (Core          *core,
   if (core_is_cancelled (core))
     return;
 
-  g_mutex_lock (&core->deliver_lock);
+  gleaner_mutex_lock (&core->deliver_lock);
   g_ptr_array_add (core->batch, g_object_ref (result));
   if (core->deliver_source == NULL)
     {
@@ -267,7 +268,7 @@ core_deliver (Core          *core,
       core->deliver_source = source;
       g_source_attach (source, core->owner_context);
     }
-  g_mutex_unlock (&core->deliver_lock);
+  gleaner_mutex_unlock (&core->deliver_lock);
 }
 
 static void gleaner_pipeline_apply_batch (GleanerPipeline *self,
@@ -282,11 +283,11 @@ deliver_cb (gpointer data)
   g_autoptr(GleanerPipeline) pipeline = NULL;
   GSource *source;
 
-  g_mutex_lock (&core->deliver_lock);
+  gleaner_mutex_lock (&core->deliver_lock);
   batch = g_steal_pointer (&core->batch);
   core->batch = g_ptr_array_new_with_free_func (g_object_unref);
   source = g_steal_pointer (&core->deliver_source);
-  g_mutex_unlock (&core->deliver_lock);
+  gleaner_mutex_unlock (&core->deliver_lock);
   g_source_unref (source);
 
   /* Stale deliveries are dropped: the run was cancelled, or its pipeline is gone. */
@@ -305,6 +306,7 @@ core_push_job (Core *core,
 {
   g_autoptr(GError) error = NULL;
 
+  GLEANER_HAPPENS_BEFORE (job);
   if (!g_thread_pool_push (core->pool, job, &error))
     {
       g_warning ("cannot queue %s: %s", job->url, error->message);
@@ -320,7 +322,7 @@ core_schedule (Core *core,
   HostSlot *slot;
   gboolean run_now = FALSE;
 
-  g_mutex_lock (&core->sched_lock);
+  gleaner_mutex_lock (&core->sched_lock);
   slot = g_hash_table_lookup (core->hosts, job->host);
   if (slot == NULL)
     {
@@ -337,7 +339,7 @@ core_schedule (Core *core,
     {
       g_queue_push_tail (&slot->waiting, job);
     }
-  g_mutex_unlock (&core->sched_lock);
+  gleaner_mutex_unlock (&core->sched_lock);
 
   if (run_now)
     core_push_job (core, job);
@@ -351,7 +353,7 @@ core_release_host (Core       *core,
   HostSlot *slot;
   Job *next = NULL;
 
-  g_mutex_lock (&core->sched_lock);
+  gleaner_mutex_lock (&core->sched_lock);
   slot = g_hash_table_lookup (core->hosts, host);
   if (slot != NULL)
     {
@@ -362,7 +364,7 @@ core_release_host (Core       *core,
       if (slot->active == 0 && g_queue_is_empty (&slot->waiting))
         g_hash_table_remove (core->hosts, host);
     }
-  g_mutex_unlock (&core->sched_lock);
+  gleaner_mutex_unlock (&core->sched_lock);
 
   if (next != NULL)
     core_push_job (core, next);
@@ -389,11 +391,11 @@ core_get_thread_slot (Core *core)
   memo->serial = core->serial;
   memo->slot = slot;
 
-  g_mutex_lock (&core->fetchers_lock);
+  gleaner_mutex_lock (&core->fetchers_lock);
   g_ptr_array_add (core->fetchers, slot);
   if (core_is_cancelled (core))
     gleaner_fetcher_stop (slot->fetcher);
-  g_mutex_unlock (&core->fetchers_lock);
+  gleaner_mutex_unlock (&core->fetchers_lock);
 
   return slot;
 }
@@ -403,17 +405,17 @@ core_acquire_flight (Core *core)
 {
   gboolean ok;
 
-  g_mutex_lock (&core->flight_lock);
+  gleaner_mutex_lock (&core->flight_lock);
   while (core->in_flight >= core->max_in_flight && !core_is_cancelled (core))
     {
       core->flight_waiters++;
-      g_cond_wait (&core->flight_cond, &core->flight_lock);
+      gleaner_cond_wait (&core->flight_cond, &core->flight_lock);
       core->flight_waiters--;
     }
   ok = !core_is_cancelled (core);
   if (ok)
     core->in_flight++;
-  g_mutex_unlock (&core->flight_lock);
+  gleaner_mutex_unlock (&core->flight_lock);
 
   return ok;
 }
@@ -421,11 +423,11 @@ core_acquire_flight (Core *core)
 static void
 core_release_flight (Core *core)
 {
-  g_mutex_lock (&core->flight_lock);
+  gleaner_mutex_lock (&core->flight_lock);
   core->in_flight--;
   if (core->flight_waiters > 0)
     g_cond_signal (&core->flight_cond);
-  g_mutex_unlock (&core->flight_lock);
+  gleaner_mutex_unlock (&core->flight_lock);
 }
 
 static void
@@ -435,6 +437,7 @@ fetch_worker (gpointer data,
   Job *job = data;
   Core *core = user_data;
 
+  GLEANER_HAPPENS_AFTER (job);
   if (!core_is_cancelled (core))
     {
       ThreadSlot *slot = core_get_thread_slot (core);
@@ -446,7 +449,7 @@ fetch_worker (gpointer data,
         {
           /* Hand-off: the page (and its result) now belongs to the queue. */
           if (core_acquire_flight (core))
-            g_async_queue_push (core->pages, page);
+            gleaner_async_queue_push (core->pages, page);
           else
             gleaner_page_free (page);
         }
@@ -458,6 +461,8 @@ fetch_worker (gpointer data,
 
   core_release_host (core, job->host);
   job_free (job);
+  /* The reaper frees what this worker touched once the pool is freed. */
+  GLEANER_HAPPENS_BEFORE (core);
 }
 
 /* ---- parser threads --------------------------------------------------------- */
@@ -507,7 +512,7 @@ parser_thread (gpointer data)
 
   for (;;)
     {
-      gpointer item = g_async_queue_pop (core->pages);
+      gpointer item = gleaner_async_queue_pop (core->pages);
       GleanerPage *page = item;
 
       if (item == STOP_PAGE)
@@ -543,29 +548,29 @@ watchdog_thread (gpointer data)
 {
   Core *core = data;
 
-  g_mutex_lock (&core->watch_lock);
+  gleaner_mutex_lock (&core->watch_lock);
   while (!core->watch_stop)
     {
       gint64 now;
 
-      g_cond_wait_until (&core->watch_cond, &core->watch_lock,
+      gleaner_cond_wait_until (&core->watch_cond, &core->watch_lock,
                          g_get_monotonic_time () + WATCHDOG_PERIOD_US);
       if (core->watch_stop)
         break;
-      g_mutex_unlock (&core->watch_lock);
+      gleaner_mutex_unlock (&core->watch_lock);
 
       now = g_get_monotonic_time ();
-      g_mutex_lock (&core->fetchers_lock);
+      gleaner_mutex_lock (&core->fetchers_lock);
       for (guint i = 0; i < core->fetchers->len; i++)
         {
           ThreadSlot *slot = g_ptr_array_index (core->fetchers, i);
           gleaner_fetcher_check_deadline (slot->fetcher, now);
         }
-      g_mutex_unlock (&core->fetchers_lock);
+      gleaner_mutex_unlock (&core->fetchers_lock);
 
-      g_mutex_lock (&core->watch_lock);
+      gleaner_mutex_lock (&core->watch_lock);
     }
-  g_mutex_unlock (&core->watch_lock);
+  gleaner_mutex_unlock (&core->watch_lock);
 
   return NULL;
 }
@@ -578,10 +583,10 @@ reaper_thread (gpointer data)
   Core *core = data;
   gpointer item;
 
-  g_mutex_lock (&core->watch_lock);
+  gleaner_mutex_lock (&core->watch_lock);
   core->watch_stop = TRUE;
   g_cond_signal (&core->watch_cond);
-  g_mutex_unlock (&core->watch_lock);
+  gleaner_mutex_unlock (&core->watch_lock);
   g_thread_join (core->watchdog);
   core->watchdog = NULL;
 
@@ -590,9 +595,10 @@ reaper_thread (gpointer data)
    * bounded by the deadline. */
   g_thread_pool_free (core->pool, TRUE, TRUE);
   core->pool = NULL;
+  GLEANER_HAPPENS_AFTER (core);
 
   for (guint i = 0; i < core->parsers->len; i++)
-    g_async_queue_push (core->pages, STOP_PAGE);
+    gleaner_async_queue_push (core->pages, STOP_PAGE);
   for (guint i = 0; i < core->parsers->len; i++)
     g_thread_join (g_ptr_array_index (core->parsers, i));
   g_ptr_array_set_size (core->parsers, 0);
@@ -601,17 +607,17 @@ reaper_thread (gpointer data)
     if (item != STOP_PAGE)
       gleaner_page_free (item);
 
-  g_mutex_lock (&core->fetchers_lock);
+  gleaner_mutex_lock (&core->fetchers_lock);
   g_ptr_array_set_free_func (core->fetchers, thread_slot_free);
   g_ptr_array_set_size (core->fetchers, 0);
-  g_mutex_unlock (&core->fetchers_lock);
+  gleaner_mutex_unlock (&core->fetchers_lock);
 
   core_unref (core);
 
-  g_mutex_lock (&reapers_lock);
+  gleaner_mutex_lock (&reapers_lock);
   n_reapers--;
   g_cond_broadcast (&reapers_cond);
-  g_mutex_unlock (&reapers_lock);
+  gleaner_mutex_unlock (&reapers_lock);
 
   return NULL;
 }
@@ -623,9 +629,9 @@ gleaner_pipeline_start_reaper (GleanerPipeline *self)
     return;
   self->reaping = TRUE;
 
-  g_mutex_lock (&reapers_lock);
+  gleaner_mutex_lock (&reapers_lock);
   n_reapers++;
-  g_mutex_unlock (&reapers_lock);
+  gleaner_mutex_unlock (&reapers_lock);
 
   g_thread_unref (g_thread_new ("gleaner-reaper", reaper_thread, core_ref (self->core)));
 }
@@ -636,21 +642,21 @@ core_stop (Core *core)
 {
   g_atomic_int_set (&core->cancelled, TRUE);
 
-  g_mutex_lock (&core->fetchers_lock);
+  gleaner_mutex_lock (&core->fetchers_lock);
   for (guint i = 0; i < core->fetchers->len; i++)
     {
       ThreadSlot *slot = g_ptr_array_index (core->fetchers, i);
       gleaner_fetcher_stop (slot->fetcher);
     }
-  g_mutex_unlock (&core->fetchers_lock);
+  gleaner_mutex_unlock (&core->fetchers_lock);
 
-  g_mutex_lock (&core->flight_lock);
+  gleaner_mutex_lock (&core->flight_lock);
   g_cond_broadcast (&core->flight_cond);
-  g_mutex_unlock (&core->flight_lock);
+  gleaner_mutex_unlock (&core->flight_lock);
 
-  g_mutex_lock (&core->deliver_lock);
+  gleaner_mutex_lock (&core->deliver_lock);
   g_ptr_array_set_size (core->batch, 0);
-  g_mutex_unlock (&core->deliver_lock);
+  gleaner_mutex_unlock (&core->deliver_lock);
 }
 
 /* ---- GObject ---------------------------------------------------------------- */
@@ -804,9 +810,9 @@ gleaner_pipeline_new (const GleanerConfig *config)
   self = g_object_new (GLEANER_TYPE_PIPELINE, NULL);
   core = g_new0 (Core, 1);
   g_atomic_ref_count_init (&core->ref_count);
-  g_mutex_lock (&reapers_lock);
+  gleaner_mutex_lock (&reapers_lock);
   core->serial = ++next_serial;
-  g_mutex_unlock (&reapers_lock);
+  gleaner_mutex_unlock (&reapers_lock);
   core->config = gleaner_config_copy (config);
   core->config->n_workers = CLAMP (core->config->n_workers, 1, 1024);
   core->config->per_host = MAX (core->config->per_host, 1);
@@ -1059,8 +1065,8 @@ gleaner_pipeline_get_cancelled (GleanerPipeline *self)
 void
 gleaner_pipeline_wait_for_threads (void)
 {
-  g_mutex_lock (&reapers_lock);
+  gleaner_mutex_lock (&reapers_lock);
   while (n_reapers > 0)
-    g_cond_wait (&reapers_cond, &reapers_lock);
-  g_mutex_unlock (&reapers_lock);
+    gleaner_cond_wait (&reapers_cond, &reapers_lock);
+  gleaner_mutex_unlock (&reapers_lock);
 }
