@@ -6,8 +6,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "gleaner-test-utils.h"
 
@@ -22,6 +27,7 @@ struct _GleanerTestServer
   SoupServer             *server;
   GleanerTestServerSetup  setup;
   gpointer                user_data;
+  GTlsCertificate        *tls_certificate;    /* NULL: plain HTTP */
   char                   *base;
   guint                   port;
   GMutex                  lock;
@@ -38,16 +44,22 @@ server_thread_func (gpointer data)
 
   g_main_context_push_thread_default (self->context);
 
-  self->server = soup_server_new ("server-header", "GleanerTest/1 ", NULL);
+  self->server = soup_server_new ("server-header", "GleanerTest/1 ",
+                                  "tls-certificate", self->tls_certificate,
+                                  NULL);
   if (self->setup != NULL)
     self->setup (self->server, self->user_data);
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  if (!soup_server_listen_local (self->server, 0,
+                                 SOUP_SERVER_LISTEN_IPV4_ONLY |
+                                 (self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                                 &error))
     g_error ("test server cannot listen: %s", error->message);
 
   uris = soup_server_get_uris (self->server);
   g_assert (uris != NULL);
   self->port = g_uri_get_port (uris->data);
-  self->base = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  self->base = g_strdup_printf ("%s://127.0.0.1:%u", self->tls_certificate ? "https" : "http",
+                                self->port);
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
   g_mutex_lock (&self->lock);
@@ -67,9 +79,10 @@ server_thread_func (gpointer data)
   return NULL;
 }
 
-GleanerTestServer *
-gleaner_test_server_new (GleanerTestServerSetup setup,
-                         gpointer               user_data)
+static GleanerTestServer *
+test_server_start (GleanerTestServerSetup  setup,
+                   gpointer                user_data,
+                   GTlsCertificate        *certificate)
 {
   GleanerTestServer *self = g_new0 (GleanerTestServer, 1);
 
@@ -77,6 +90,7 @@ gleaner_test_server_new (GleanerTestServerSetup setup,
   g_cond_init (&self->cond);
   self->setup = setup;
   self->user_data = user_data;
+  self->tls_certificate = certificate ? g_object_ref (certificate) : NULL;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("test-server", server_thread_func, self);
@@ -87,6 +101,23 @@ gleaner_test_server_new (GleanerTestServerSetup setup,
   g_mutex_unlock (&self->lock);
 
   return self;
+}
+
+GleanerTestServer *
+gleaner_test_server_new (GleanerTestServerSetup setup,
+                         gpointer               user_data)
+{
+  return test_server_start (setup, user_data, NULL);
+}
+
+GleanerTestServer *
+gleaner_test_server_new_tls (GleanerTestServerSetup  setup,
+                             gpointer                user_data,
+                             GTlsCertificate        *certificate)
+{
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  return test_server_start (setup, user_data, certificate);
 }
 
 const char *
@@ -133,6 +164,7 @@ gleaner_test_server_free (GleanerTestServer *self)
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_clear_object (&self->tls_certificate);
   g_free (self->base);
   g_free (self);
 }
@@ -196,6 +228,9 @@ struct _GleanerRawServer
   GSocketListener *listener;
   GCancellable    *cancellable;
   GThread         *thread;
+  GSocketFamily    family;              /* IPV6: ::1; anything else: 127.0.0.1 */
+  GleanerRawServerFunc func;            /* NULL: write @reply */
+  gpointer         func_data;
   GBytes          *reply;
   gsize            chunk;
   guint            interval_ms;
@@ -220,7 +255,7 @@ raw_conn_func (gpointer data)
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (rc->conn));
   GString *head = g_string_new (NULL);
   gsize len = 0;
-  const guint8 *reply = g_bytes_get_data (self->reply, &len);
+  const guint8 *reply = self->reply ? g_bytes_get_data (self->reply, &len) : NULL;
   char buf[4096];
 
   /* Read the request head (up to the blank line). */
@@ -230,6 +265,12 @@ raw_conn_func (gpointer data)
       if (n <= 0)
         goto out;
       g_string_append_len (head, buf, n);
+    }
+
+  if (self->func != NULL)
+    {
+      self->func (rc->conn, head->str, self->cancellable, self->func_data);
+      goto out;
     }
 
   for (gsize off = 0; off < len;)
@@ -320,6 +361,8 @@ char *
 gleaner_raw_server_url (GleanerRawServer *self,
                         const char       *path)
 {
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("http://[::1]:%u%s", self->port, path);
   return g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
 }
 
@@ -337,7 +380,178 @@ gleaner_raw_server_free (GleanerRawServer *self)
   g_ptr_array_unref (self->conn_threads);
   g_object_unref (self->listener);
   g_object_unref (self->cancellable);
-  g_bytes_unref (self->reply);
+  g_clear_pointer (&self->reply, g_bytes_unref);
   g_mutex_clear (&self->lock);
   g_free (self);
+}
+
+GleanerRawServer *
+gleaner_raw_server_new_with_func (GSocketFamily          family,
+                                  GleanerRawServerFunc   func,
+                                  gpointer               user_data,
+                                  GError               **error)
+{
+  GleanerRawServer *self = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+
+  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  loopback = g_inet_address_new_loopback (family);
+  addr = g_inet_socket_address_new (loopback, 0);
+  if (!g_socket_listener_add_address (listener, addr, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective, error))
+    return NULL;
+
+  self = g_new0 (GleanerRawServer, 1);
+  g_mutex_init (&self->lock);
+  self->conn_threads = g_ptr_array_new ();
+  self->family = family;
+  self->func = func;
+  self->func_data = user_data;
+  self->cancellable = g_cancellable_new ();
+  self->listener = g_steal_pointer (&listener);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  self->thread = g_thread_new ("raw-accept", raw_accept_func, self);
+
+  return self;
+}
+
+void
+gleaner_raw_server_reset (GSocketConnection *conn)
+{
+  GSocket *socket = g_socket_connection_get_socket (conn);
+  struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+  /* With a zero linger time, close() discards unsent data and sends RST. */
+  if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &lg, sizeof lg) != 0)
+    g_warning ("SO_LINGER: %s", g_strerror (errno));
+  g_socket_close (socket, NULL);
+}
+
+static gboolean
+cli_timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cli_waited_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *)data = TRUE;
+}
+
+static char *
+cli_temp_file (const char *contents,
+               gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("gleaner-cli-run-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  if (!g_file_set_contents (path, contents ? contents : "", len, &error))
+    g_error ("cannot write %s: %s", path, error->message);
+  return path;
+}
+
+void
+gleaner_test_run_cli (const char * const *args,
+                      const char         *input,
+                      gssize              input_len,
+                      const char * const *env,
+                      guint               timeout_ms,
+                      GleanerCliRun      *run)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *in_path = NULL;
+  g_autofree char *out_path = cli_temp_file (NULL, 0);
+  g_autofree char *err_path = cli_temp_file (NULL, 0);
+  const char *cli = g_getenv ("GLEANER_CLI");
+  gboolean waited = FALSE;
+  GSource *timeout;
+  gint64 start;
+
+  g_assert_nonnull (cli);
+  memset (run, 0, sizeof *run);
+  in_path = cli_temp_file (input, input == NULL ? 0 : input_len < 0 ? strlen (input) : (gsize)input_len);
+
+  g_ptr_array_add (argv, (gpointer)cli);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      const char *eq = strchr (env[i], '=');
+
+      if (eq == NULL)
+        {
+          g_subprocess_launcher_unsetenv (launcher, env[i]);
+        }
+      else
+        {
+          g_autofree char *name = g_strndup (env[i], eq - env[i]);
+          g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+        }
+    }
+  g_subprocess_launcher_set_stdin_file_path (launcher, in_path);
+  g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
+
+  g_main_context_push_thread_default (context);
+  start = g_get_monotonic_time ();
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (proc, NULL, cli_waited_cb, &waited);
+  timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (timeout, cli_timeout_cb, &run->timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (!waited && !run->timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!waited)
+    {
+      g_subprocess_force_exit (proc);
+      while (!waited)
+        g_main_context_iteration (context, TRUE);
+    }
+  run->elapsed = (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC;
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  g_main_context_pop_thread_default (context);
+
+  run->exited = !run->timed_out && g_subprocess_get_if_exited (proc);
+  if (run->exited)
+    run->status = g_subprocess_get_exit_status (proc);
+  else if (g_subprocess_get_if_signaled (proc))
+    run->term_signal = g_subprocess_get_term_sig (proc);
+
+  if (!g_file_get_contents (out_path, &run->out, &run->out_len, &error) ||
+      !g_file_get_contents (err_path, &run->err, &run->err_len, &error))
+    g_error ("cannot read the output of gleaner-cli: %s", error->message);
+  g_unlink (in_path);
+  g_unlink (out_path);
+  g_unlink (err_path);
+}
+
+void
+gleaner_cli_run_clear (GleanerCliRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
 }
