@@ -1,0 +1,1088 @@
+/* test-window.c: the window end to end against a loopback server (paste, run, sort, filter, export)
+ *
+ * Copyright 2026 The Gleaner authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "gleaner-application.h"
+#include "gleaner-engine.h"
+#include "gleaner-preferences-window.h"
+#include "gleaner-rejected-window.h"
+#include "gleaner-result-list.h"
+#include "gleaner-test-utils.h"
+#include "gleaner-ui-util.h"
+#include "gleaner-window.h"
+
+#define N_PAGES 20
+
+static GleanerTestServer *server;
+static gint flaky_hits;   /* requests of /flaky so far */
+static gint page_hits;    /* requests of /page/... so far */
+
+/* ---- server (its own thread) ------------------------------------------------ */
+
+/* The title a page serves, as document.title gives it: markup characters
+ * included (a title element is raw text), so rows hold them as plain text. */
+static char *
+expected_title (guint n)
+{
+  return g_strdup_printf ("Page %02u & <b>friends</b> — ünïcode", n);
+}
+
+static void
+serve_page_cb (SoupServer        *srv,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  guint n = (guint)g_ascii_strtoull (strrchr (path, '/') + 1, NULL, 10);
+  g_autofree char *body = NULL;
+
+  g_atomic_int_inc (&page_hits);
+  body = g_strdup_printf ("<!DOCTYPE html><html><head><meta charset=utf-8>"
+                          "<title>Page %02u & <b>friends</b> — ünïcode</title>"
+                          "</head><body><p>%u</p></body></html>", n, n);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    body, strlen (body));
+}
+
+static void
+serve_missing_cb (SoupServer        *srv,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  static const char body[] = "<html><title>Not here</title></html>";
+
+  soup_server_message_set_status (msg, 404, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, body, sizeof body - 1);
+}
+
+/* 404 the first time, a page afterwards: a failed row that a re-run fixes. */
+static void
+serve_flaky_cb (SoupServer        *srv,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  static const char ok[] = "<html><head><title>Recovered</title></head></html>";
+
+  if (g_atomic_int_add (&flaky_hits, 1) == 0)
+    {
+      serve_missing_cb (srv, msg, path, query, user_data);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, ok, sizeof ok - 1);
+}
+
+/* Never answers while the test runs: only Stop ends these. */
+static void
+serve_silent_cb (SoupServer        *srv,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  soup_server_message_pause (msg);
+}
+
+static void
+server_setup (SoupServer *srv,
+              gpointer    user_data)
+{
+  soup_server_add_handler (srv, "/page", serve_page_cb, NULL, NULL);
+  soup_server_add_handler (srv, "/missing", serve_missing_cb, NULL, NULL);
+  soup_server_add_handler (srv, "/flaky", serve_flaky_cb, NULL, NULL);
+  soup_server_add_handler (srv, "/silent", serve_silent_cb, NULL, NULL);
+}
+
+/* ---- helpers (test thread) -------------------------------------------------- */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the default context until @condition holds or @timeout_ms pass. */
+static gboolean
+wait_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return !gleaner_window_get_running (data);
+}
+
+static gboolean
+view_settled (gpointer data)
+{
+  return !gleaner_window_get_view_pending (data);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
+  guint tick = g_timeout_add (5, tick_cb, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+static GleanerWindow *
+new_window (void)
+{
+  GleanerWindow *window = g_object_ref (gleaner_window_new (NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (GleanerWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  /* Let the background threads of stopped runs exit before the next test. */
+  gleaner_pipeline_wait_for_threads ();
+}
+
+static char *
+page_list (guint first,
+           guint n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *url = NULL;
+      g_autofree char *path = g_strdup_printf ("/page/%u", i);
+
+      url = gleaner_test_server_url (server, path);
+      g_string_append_printf (text, "%s\n", url);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static GleanerResult *
+row (GListModel *model,
+     guint       position)
+{
+  GleanerResult *result = g_list_model_get_item (model, position);
+
+  /* The models hold their own reference; tests only look. */
+  g_object_unref (result);
+  return result;
+}
+
+static guint
+page_number (GleanerResult *result)
+{
+  const char *url = gleaner_result_get_url (result);
+  const char *slash = strrchr (url, '/');
+
+  return (guint)g_ascii_strtoull (slash + 1, NULL, 10);
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void
+test_window_new (void)
+{
+  GleanerWindow *window = new_window ();
+
+  g_assert_false (gleaner_window_get_running (window));
+  g_assert_cmpuint (g_list_model_get_n_items (gleaner_window_get_results (window)), ==, 0);
+  g_assert_cmpstr (gleaner_window_get_outcome (window), ==, "all");
+  g_assert_false (gleaner_window_get_ignore_tls_errors (window));
+
+  /* Per-run choice: a property action, off by default. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.ignore-tls-errors", NULL);
+  g_assert_true (gleaner_window_get_ignore_tls_errors (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.ignore-tls-errors", NULL);
+  g_assert_false (gleaner_window_get_ignore_tls_errors (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.outcome", "s", "failed");
+  g_assert_cmpstr (gleaner_window_get_outcome (window), ==, "failed");
+
+  /* Nothing to start. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_false (gleaner_window_get_running (window));
+
+  destroy_window (window);
+}
+
+static void
+count_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        guint      *n_signals)
+{
+  (*n_signals)++;
+}
+
+static void
+test_result_list_batches (void)
+{
+  g_autoptr(GleanerResultList) list = gleaner_result_list_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_signals = 0;
+  guint64 id = 3;
+
+  g_test_summary ("A batch is one items-changed; a known id is replaced in place");
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_items_changed_cb), &n_signals);
+
+  for (guint i = 1; i <= 1000; i++)
+    g_ptr_array_add (batch, gleaner_result_new_for_url (i, "http://127.0.0.1/x"));
+  gleaner_result_list_apply (list, batch);
+  g_assert_cmpuint (n_signals, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  g_assert_cmpuint (gleaner_result_list_get_n_failed (list), ==, 0);
+
+  gleaner_result_list_set_pending (list, &id, 1, TRUE);
+  g_assert_true (gleaner_result_list_is_pending (list, 3));
+  g_assert_cmpuint (n_signals, ==, 2);
+
+  g_ptr_array_add (again, gleaner_result_new_for_url (3, "http://127.0.0.1/y"));
+  gleaner_result_list_apply (list, again);
+  g_assert_cmpuint (n_signals, ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  g_assert_cmpstr (gleaner_result_get_url (row (G_LIST_MODEL (list), 2)), ==, "http://127.0.0.1/y");
+  g_assert_false (gleaner_result_list_is_pending (list, 3));
+
+  gleaner_result_list_clear (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&list));
+}
+
+static void
+test_ui_util (void)
+{
+  g_autoptr(GFile) bare = g_file_new_for_path ("/tmp/links");
+  g_autoptr(GFile) csv = g_file_new_for_path ("/tmp/links.csv");
+  g_autoptr(GFile) resolved = NULL;
+  g_autofree char *name = NULL;
+  GleanerFormat format;
+
+  {
+    g_autofree char *took = gleaner_ui_format_duration (245.0);
+    g_autofree char *count = gleaner_ui_format_count (7);
+
+    g_assert_cmpstr (took, ==, "4 min 5 s");
+    g_assert_cmpstr (count, ==, "7");
+  }
+
+  resolved = gleaner_ui_resolve_export_file (bare, GLEANER_FORMAT_JSON, &format);
+  name = g_file_get_basename (resolved);
+  g_assert_cmpstr (name, ==, "links.json");
+  g_assert_cmpint (format, ==, GLEANER_FORMAT_JSON);
+  g_clear_object (&resolved);
+
+  resolved = gleaner_ui_resolve_export_file (csv, GLEANER_FORMAT_TITLES, &format);
+  g_assert_true (g_file_equal (resolved, csv));
+  g_assert_cmpint (format, ==, GLEANER_FORMAT_CSV);
+}
+
+static void
+test_window_run (void)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *results = gleaner_window_get_results (window);
+  GListModel *visible = gleaner_window_get_visible_rows (window);
+  g_autofree char *pages = page_list (1, N_PAGES);
+  g_autofree char *missing = gleaner_test_server_url (server, "/missing");
+  g_autofree char *flaky = gleaner_test_server_url (server, "/flaky");
+  g_autofree char *text = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint flaky_position = G_MAXUINT;
+
+  g_test_summary ("Paste a list, run it against a loopback server, check every row");
+
+  g_atomic_int_set (&flaky_hits, 0);
+  /* The pages, a failure, a duplicate, a line without a link and a flaky page. */
+  text = g_strdup_printf ("%s%s\n%s\nno link on this line\n%s\n", pages, missing, missing, flaky);
+  gleaner_window_add_text (window, text, -1);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, N_PAGES + 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (gleaner_window_get_running (window));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 0);
+  g_assert_true (wait_until (run_finished, window, 30000));
+
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, N_PAGES + 2);
+  for (guint i = 0; i < N_PAGES + 2; i++)
+    {
+      GleanerResult *result = row (results, i);
+      const char *url = gleaner_result_get_url (result);
+
+      if (g_str_has_suffix (url, "/missing") || g_str_has_suffix (url, "/flaky"))
+        {
+          g_assert_false (gleaner_result_get_succeeded (result));
+          g_assert_cmpuint (gleaner_result_get_status (result), ==, 404);
+          if (g_str_has_suffix (url, "/flaky"))
+            flaky_position = i;
+        }
+      else
+        {
+          guint n = page_number (result);
+          g_autofree char *title = expected_title (n);
+
+          g_assert_true (gleaner_result_get_succeeded (result));
+          g_assert_cmpstr (gleaner_result_get_title (result), ==, title);
+          g_assert_cmpuint (gleaner_result_get_status (result), ==, 200);
+          g_assert_false (g_hash_table_contains (seen, GUINT_TO_POINTER (n)));
+          g_hash_table_add (seen, GUINT_TO_POINTER (n));
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, N_PAGES);
+  g_assert_cmpuint (flaky_position, !=, G_MAXUINT);
+
+  /* Sort by title, descending: "Page 20 …" first; rows without a title last. */
+  g_assert_true (gleaner_window_sort_by_column (window, "title", GTK_SORT_DESCENDING));
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, N_PAGES + 2);
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      g_autofree char *title = expected_title (N_PAGES - i);
+
+      g_assert_cmpstr (gleaner_result_get_title (row (visible, i)), ==, title);
+    }
+
+  /* Sort by status, ascending: the 200s, then the 404s. */
+  g_assert_true (gleaner_window_sort_by_column (window, "status", GTK_SORT_ASCENDING));
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (gleaner_result_get_status (row (visible, 0)), ==, 200);
+  g_assert_cmpuint (gleaner_result_get_status (row (visible, N_PAGES + 1)), ==, 404);
+
+  /* Filter by text: case-insensitive, title or URL. */
+  gleaner_window_set_filter_text (window, "PAGE 1");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 10);   /* Page 10 … Page 19 */
+  gleaner_window_set_filter_text (window, "/missing");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
+  gleaner_window_set_filter_text (window, "ÜNÏCODE");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, N_PAGES);
+  gleaner_window_set_filter_text (window, "");
+
+  /* Filter by outcome, through the action the toggle buttons use. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.outcome", "s", "failed");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.outcome", "s", "succeeded");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, N_PAGES);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.outcome", "s", "all");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, N_PAGES + 2);
+
+  /* Re-run the failed rows: same rows, replaced in place. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.rerun-failed", NULL);
+  g_assert_true (gleaner_window_get_running (window));
+  g_assert_true (wait_until (run_finished, window, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, N_PAGES + 2);
+  g_assert_cmpint (g_atomic_int_get (&flaky_hits), ==, 2);
+  g_assert_cmpstr (gleaner_result_get_title (row (results, flaky_position)), ==, "Recovered");
+  g_assert_cmpuint (gleaner_result_list_get_n_failed (GLEANER_RESULT_LIST (results)), ==, 1);
+
+  /* The rejected line can be inspected. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-rejected", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *rejected = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (GLEANER_IS_REJECTED_WINDOW (w))
+          rejected = w;
+      }
+    g_assert_nonnull (rejected);
+    g_assert_cmpuint (gleaner_rejected_window_get_n_shown (GLEANER_REJECTED_WINDOW (rejected)), ==, 1);
+    gtk_window_destroy (GTK_WINDOW (rejected));
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
+
+  destroy_window (window);
+}
+
+typedef struct
+{
+  GFile   *file;
+  GError  *error;
+  gboolean done;
+} ExportWait;
+
+static void
+export_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  ExportWait *wait = user_data;
+
+  wait->file = gleaner_window_export_finish (GLEANER_WINDOW (source), res, &wait->error);
+  wait->done = TRUE;
+}
+
+static char *
+export_and_read (GleanerWindow *window,
+                 GFile         *chosen,
+                 GleanerFormat  format,
+                 const char    *expected_basename)
+{
+  ExportWait wait = { NULL, NULL, FALSE };
+  g_autofree char *contents = NULL;
+  g_autofree char *basename = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gleaner_window_export_async (window, chosen, format, NULL, export_cb, &wait);
+  g_assert_true (wait_until (flag_set, &wait.done, 10000));
+  g_assert_no_error (wait.error);
+  g_assert_nonnull (wait.file);
+
+  basename = g_file_get_basename (wait.file);
+  g_assert_cmpstr (basename, ==, expected_basename);
+  g_file_load_contents (wait.file, NULL, &contents, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.file);
+
+  return g_steal_pointer (&contents);
+}
+
+static void
+test_window_export (void)
+{
+  GleanerWindow *window = new_window ();
+  g_autofree char *pages = page_list (1, 5);
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) bare = NULL;
+  g_autoptr(GFile) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_test_summary ("Export through the function the save dialog calls; the extension follows the format");
+
+  dir = g_dir_make_tmp ("gleaner-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  gleaner_window_add_text (window, pages, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (run_finished, window, 30000));
+  g_assert_true (gleaner_window_sort_by_column (window, "title", GTK_SORT_ASCENDING));
+  g_assert_true (wait_until (view_settled, window, 10000));
+
+  /* A bare name gets the chosen format's extension. Titles: one per line, in view order. */
+  bare = g_file_new_build_filename (dir, "links", NULL);
+  contents = export_and_read (window, bare, GLEANER_FORMAT_TITLES, "links.txt");
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *title = expected_title (i + 1);
+
+      g_assert_cmpstr (lines[i], ==, title);
+    }
+  g_clear_pointer (&contents, g_free);
+
+  /* A typed extension names the format: CSV, with a header and every URL. */
+  csv = g_file_new_build_filename (dir, "rows.csv", NULL);
+  contents = export_and_read (window, csv, GLEANER_FORMAT_TITLES, "rows.csv");
+  g_assert_true (g_str_has_prefix (contents, "url,"));
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/page/%u", i);
+      g_autofree char *url = gleaner_test_server_url (server, path);
+
+      g_assert_nonnull (strstr (contents, url));
+    }
+  g_clear_pointer (&contents, g_free);
+
+  /* Only what is visible is exported. */
+  gleaner_window_set_filter_text (window, "page 03");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_clear_object (&bare);
+  bare = g_file_new_build_filename (dir, "one", NULL);
+  contents = export_and_read (window, bare, GLEANER_FORMAT_MARKDOWN, "one.md");
+  g_assert_nonnull (strstr (contents, "/page/3"));
+  g_assert_null (strstr (contents, "/page/4"));
+  g_clear_pointer (&contents, g_free);
+
+  /* A failed write says why and returns an error. */
+  {
+    g_autoptr(GFile) nowhere = g_file_new_build_filename (dir, "no-such-dir", "x.tsv", NULL);
+    ExportWait wait = { NULL, NULL, FALSE };
+
+    gleaner_window_export_async (window, nowhere, GLEANER_FORMAT_TSV, NULL, export_cb, &wait);
+    g_assert_true (wait_until (flag_set, &wait.done, 10000));
+    g_assert_null (wait.file);
+    g_assert_nonnull (wait.error);
+    g_clear_error (&wait.error);
+  }
+
+  destroy_window (window);
+
+  /* Leave nothing behind. */
+  {
+    const char *names[] = { "links.txt", "rows.csv", "one.md" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+
+        g_assert_cmpint (g_remove (path), ==, 0);
+      }
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+}
+
+typedef struct
+{
+  char    *text;
+  gboolean done;
+} ClipboardWait;
+
+static void
+clipboard_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  ClipboardWait *wait = user_data;
+
+  wait->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), res, NULL);
+  wait->done = TRUE;
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  ClipboardWait wait = { NULL, FALSE };
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_cb, &wait);
+  g_assert_true (wait_until (flag_set, &wait.done, 5000));
+  return wait.text;
+}
+
+static gboolean
+has_queued (gpointer data)
+{
+  return gleaner_window_get_n_queued (data) > 0;
+}
+
+static void
+test_window_copy_paste (void)
+{
+  GleanerWindow *window = new_window ();
+  GtkSelectionModel *selection = gleaner_window_get_selection (window);
+  g_autofree char *pages = page_list (1, 3);
+  g_autofree char *copied = NULL;
+  g_autofree char *urls = NULL;
+  g_autofree char *expected = NULL;
+  GString *lines = g_string_new (NULL);
+
+  g_test_summary ("Ctrl+V reads the clipboard; Ctrl+C copies title<TAB>url lines");
+
+  /* Paste from the clipboard, as Ctrl+V does. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), pages);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL);
+  g_assert_true (wait_until (has_queued, window, 5000));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 3);
+
+  /* Loopback is plain HTTP, so the per-run TLS choice changes nothing here
+   * but its lifetime: on for this run, off again after it. */
+  gleaner_window_set_ignore_tls_errors (window, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (gleaner_window_get_ignore_tls_errors (window));
+  g_assert_true (wait_until (run_finished, window, 30000));
+  g_assert_false (gleaner_window_get_ignore_tls_errors (window));
+  g_assert_true (gleaner_window_sort_by_column (window, "url", GTK_SORT_ASCENDING));
+  g_assert_true (wait_until (view_settled, window, 10000));
+
+  gtk_selection_model_select_all (selection);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy", NULL);
+  copied = read_clipboard (GTK_WIDGET (window));
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *title = expected_title (i);
+      g_autofree char *path = g_strdup_printf ("/page/%u", i);
+      g_autofree char *url = gleaner_test_server_url (server, path);
+
+      g_string_append_printf (lines, "%s\t%s\n", title, url);
+    }
+  expected = g_string_free (lines, FALSE);
+  g_assert_cmpstr (copied, ==, expected);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-urls", NULL);
+  urls = read_clipboard (GTK_WIDGET (window));
+  g_assert_cmpstr (urls, ==, pages);
+
+  destroy_window (window);
+}
+
+static gboolean
+has_four_rows (gpointer data)
+{
+  return g_list_model_get_n_items (data) >= 4;
+}
+
+static void
+test_window_stop_and_join (void)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *results = gleaner_window_get_results (window);
+  GString *silent = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *more = page_list (100, 4);
+  gint64 before;
+
+  g_test_summary ("Links pasted during a run join it; Stop is immediate and keeps what was fetched");
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/silent/%u", i);
+      g_autofree char *url = gleaner_test_server_url (server, path);
+
+      g_string_append_printf (silent, "%s\n", url);
+    }
+  text = g_string_free (silent, FALSE);
+
+  gleaner_window_add_text (window, text, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (gleaner_window_get_running (window));
+  spin (100);
+
+  /* Paste more while running: they join the run and arrive. */
+  gleaner_window_add_text (window, more, -1);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 0);
+  g_assert_true (wait_until (has_four_rows, results, 20000));
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 4);
+  g_assert_true (gleaner_window_get_running (window));
+
+  /* Stop: at once, and nothing arrives afterwards. */
+  before = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_cmpint (g_get_monotonic_time () - before, <, 200 * 1000);
+  g_assert_false (gleaner_window_get_running (window));
+  spin (300);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 4);
+  /* The silent links wait for the next Start. */
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 5);
+
+  destroy_window (window);
+}
+
+static gboolean
+has_three_queued (gpointer data)
+{
+  return gleaner_window_get_n_queued (data) >= 3;
+}
+
+static void
+test_window_open_files (void)
+{
+  GleanerWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("gleaner-test-open-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  GFile *files[3] = { NULL, };
+  const char *markdown = "# Reading\n\n- [One](https://example.org/one)\n- see <https://example.org/two>\n";
+
+  g_test_summary ("Open reads files off the main thread; a dropped web address is a link");
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "links.md", NULL);
+  g_file_set_contents (path, markdown, -1, &error);
+  g_assert_no_error (error);
+
+  files[0] = g_file_new_for_path (path);
+  files[1] = g_file_new_for_uri ("https://example.org/three");
+  files[2] = g_file_new_for_path (dir);   /* a folder: refused with a toast */
+  gleaner_window_open_files (window, (GFile **)files, G_N_ELEMENTS (files));
+  g_assert_true (wait_until (has_three_queued, window, 5000));
+  spin (100);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 3);
+
+  destroy_window (window);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_object_unref (files[i]);
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_window_settings (void)
+{
+  GleanerWindow *window = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GListModel) columns = NULL;
+  GleanerPreferencesWindow *preferences;
+  const char *visible[] = { "title", "url", NULL };
+
+  settings = gleaner_settings_new ();
+  if (settings == NULL)
+    {
+      g_test_skip ("the settings schema is not compiled (GSETTINGS_SCHEMA_DIR)");
+      return;
+    }
+
+  g_settings_set_strv (settings, "visible-columns", visible);
+  window = new_window ();
+  {
+    GtkWidget *view = NULL;
+
+    /* The column view is the one GtkColumnView in the window. */
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (window)); w != NULL; )
+      {
+        if (GTK_IS_COLUMN_VIEW (w))
+          {
+            view = w;
+            break;
+          }
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            if (w != NULL)
+              w = gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_nonnull (view);
+    columns = g_object_ref (gtk_column_view_get_columns (GTK_COLUMN_VIEW (view)));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 7);
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_true (gtk_column_view_column_get_visible (column) == (i < 2));
+    }
+  g_settings_reset (settings, "visible-columns");
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_true (gtk_column_view_column_get_visible (column));
+    }
+
+  /* The preferences write through to GSettings. */
+  preferences = gleaner_preferences_window_present (settings, GTK_WINDOW (window));
+  g_object_ref (preferences);
+  g_settings_set_uint (settings, "fetch-workers", 7);
+  g_assert_cmpuint (g_settings_get_uint (settings, "fetch-workers"), ==, 7);
+#if ADW_CHECK_VERSION (1, 6, 0)
+  adw_dialog_force_close (ADW_DIALOG (preferences));
+#else
+  gtk_window_destroy (GTK_WINDOW (preferences));
+#endif
+  g_assert_finalize_object (preferences);
+  g_settings_reset (settings, "fetch-workers");
+
+  /* The last export format is remembered. */
+  g_clear_object (&columns);
+  destroy_window (window);
+}
+
+
+/* ---- scale (only with -m perf: tools/ui-benchmark) ---------------------------- */
+
+/* The worst main-loop stall: a high-priority 1 ms timeout notes the longest gap
+ * between two of its dispatches. Anything that blocks the loop (a batch going
+ * into the models, sorting, layout, drawing) shows up as a gap. */
+typedef struct
+{
+  GListModel *rows;
+  gint64      last;
+  gint64      worst;
+  gint64      worst_steady;  /* once the view holds its first 1,000 rows */
+  guint       over_50ms;
+  guint       over_100ms;
+  guint       source;
+  guint       frames;
+  guint       tick;
+} StallMeter;
+
+static gboolean
+stall_cb (gpointer data)
+{
+  StallMeter *meter = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 gap = now - meter->last;
+
+  meter->worst = MAX (meter->worst, gap);
+  if (g_list_model_get_n_items (meter->rows) >= 1000)
+    meter->worst_steady = MAX (meter->worst_steady, gap);
+  meter->over_50ms += gap > 50000;
+  meter->over_100ms += gap > 100000;
+  if (now - meter->last > 30000 && g_getenv ("GLEANER_UI_BENCH_TRACE"))
+    g_printerr ("stall %.1f ms at %.3f s\n", (now - meter->last) / 1000.0, (now % 100000000) / 1e6);
+  meter->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+frame_cb (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       data)
+{
+  ((StallMeter *)data)->frames++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stall_meter_start (StallMeter *meter,
+                   GtkWidget  *widget)
+{
+  meter->last = g_get_monotonic_time ();
+  meter->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_cb, meter, NULL);
+  meter->tick = gtk_widget_add_tick_callback (widget, frame_cb, meter, NULL);
+}
+
+static void
+stall_meter_stop (StallMeter *meter,
+                  GtkWidget  *widget)
+{
+  g_clear_handle_id (&meter->source, g_source_remove);
+  gtk_widget_remove_tick_callback (widget, meter->tick);
+}
+
+static gboolean
+parse_finished (gpointer data)
+{
+  return !gleaner_window_get_parsing (data);
+}
+
+static double
+rss_mib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0.0;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? g_ascii_strtod (line + 6, NULL) / 1024.0 : 0.0;
+}
+
+/* Bytes malloc hands out right now, all arenas (glibc), in MiB. */
+static double
+heap_mib (void)
+{
+#ifdef __GLIBC__
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+#else
+  return 0.0;
+#endif
+}
+
+static guint
+perf_n_urls (guint fallback)
+{
+  const char *env = g_getenv ("GLEANER_UI_BENCH_URLS");
+
+  return env != NULL ? (guint)g_ascii_strtoull (env, NULL, 10) : fallback;
+}
+
+static void
+perf_run (guint       n_urls,
+          const char *sort_column)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *results = gleaner_window_get_results (window);
+  g_autofree char *text = page_list (1, n_urls);
+  StallMeter meter = { results, 0, };
+  gint64 t0;
+  gint64 t_paste;
+  gint64 t_run;
+  double rss_before;
+  double heap_before;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (300);
+  rss_before = rss_mib ();
+  heap_before = heap_mib ();
+  if (sort_column != NULL)
+    gleaner_window_sort_by_column (window, sort_column, GTK_SORT_ASCENDING);
+
+  /* The meter runs from the paste on: parsing must not stall either. */
+  stall_meter_start (&meter, GTK_WIDGET (window));
+  t0 = g_get_monotonic_time ();
+  gleaner_window_add_text (window, text, -1);
+  t_paste = g_get_monotonic_time () - t0;
+  /* A paste this large is parsed in a worker thread. */
+  g_assert_true (wait_until (parse_finished, window, 60 * 1000));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, n_urls);
+  spin (200);
+
+  t0 = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (run_finished, window, 600 * 1000));
+  t_run = g_get_monotonic_time () - t0;
+  g_assert_true (wait_until (view_settled, window, 60 * 1000));
+  spin (200);
+  stall_meter_stop (&meter, GTK_WIDGET (window));
+
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, n_urls);
+  g_test_message ("%u URLs%s%s: paste returned in %.1f ms (parsed in a worker); run %.2f s = %.0f rows/s; "
+                  "worst main-loop stall %.1f ms (%.1f ms after the first 1,000 rows; "
+                  "%u gaps over 50 ms, %u over 100 ms); %u frames (%.0f/s); "
+                  "VmRSS %.0f MiB with the rows (%.0f MiB before the paste); "
+                  "malloc heap in use %.1f MiB more than before the paste (%.0f bytes a row)",
+                  n_urls, sort_column ? ", sorted by " : "", sort_column ? sort_column : "",
+                  t_paste / 1000.0, t_run / 1e6, n_urls / (t_run / 1e6),
+                  meter.worst / 1000.0, meter.worst_steady / 1000.0,
+                  meter.over_50ms, meter.over_100ms, meter.frames, meter.frames / (t_run / 1e6),
+                  rss_mib (), rss_before,
+                  heap_mib () - heap_before, (heap_mib () - heap_before) * 1024.0 * 1024.0 / n_urls);
+  g_test_minimized_result (meter.worst / 1000.0, "worst stall %.1f ms", meter.worst / 1000.0);
+  g_test_maximized_result (n_urls / (t_run / 1e6), "%.0f rows/s", n_urls / (t_run / 1e6));
+
+  destroy_window (window);
+}
+
+/* Memory of the window's own structures per row, without the engine: synthetic
+ * results go straight into the window's result list. */
+static void
+test_perf_model_memory (void)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = perf_n_urls (100000);
+  double heap0;
+  double heap1;
+  double heap2;
+
+  spin (300);
+  heap0 = heap_mib ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:8080/page/%u", i + 1);
+
+      g_ptr_array_add (all, gleaner_result_new_for_url (i + 1, url));
+    }
+  heap1 = heap_mib ();
+  for (guint i = 0; i < n; i += 1000)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+      for (guint j = i; j < MIN (n, i + 1000); j++)
+        g_ptr_array_add (batch, g_ptr_array_index (all, j));
+      gleaner_result_list_apply (list, batch);
+      spin (1);
+    }
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (300);
+  heap2 = heap_mib ();
+  g_test_message ("%u rows: results %.0f bytes each; the window's models and view %.0f bytes a row",
+                  n, (heap1 - heap0) * 1048576.0 / n, (heap2 - heap1) * 1048576.0 / n);
+
+  g_ptr_array_set_size (all, 0);
+  destroy_window (window);
+}
+
+static void
+test_perf_stream (void)
+{
+  g_test_summary ("50,000 URLs against the loopback server: rows/s and the worst stall");
+  perf_run (perf_n_urls (50000), NULL);
+}
+
+static void
+test_perf_stream_sorted (void)
+{
+  g_test_summary ("The same while the view is sorted by title (incremental sort)");
+  perf_run (perf_n_urls (50000), "title");
+}
+
+static void
+test_perf_rss (void)
+{
+  g_test_summary ("Resident memory with 100,000 rows in the window");
+  perf_run (100000, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_setenv ("GDK_BACKEND", "x11", FALSE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  gleaner_engine_init ();
+
+  server = gleaner_test_server_new (server_setup, NULL);
+
+  g_test_add_func ("/gleaner/window/new", test_window_new);
+  g_test_add_func ("/gleaner/window/result-list-batches", test_result_list_batches);
+  g_test_add_func ("/gleaner/window/ui-util", test_ui_util);
+  g_test_add_func ("/gleaner/window/run-sort-filter-rerun", test_window_run);
+  g_test_add_func ("/gleaner/window/export", test_window_export);
+  g_test_add_func ("/gleaner/window/copy-paste", test_window_copy_paste);
+  g_test_add_func ("/gleaner/window/stop-and-join", test_window_stop_and_join);
+  g_test_add_func ("/gleaner/window/open-files", test_window_open_files);
+  g_test_add_func ("/gleaner/window/settings", test_window_settings);
+  if (g_test_perf ())
+    {
+      g_test_add_func ("/gleaner/window/perf/stream", test_perf_stream);
+      g_test_add_func ("/gleaner/window/perf/stream-sorted", test_perf_stream_sorted);
+      g_test_add_func ("/gleaner/window/perf/rss-100k", test_perf_rss);
+      g_test_add_func ("/gleaner/window/perf/model-memory", test_perf_model_memory);
+    }
+
+  ret = g_test_run ();
+
+  gleaner_test_server_free (server);
+  return ret;
+}
