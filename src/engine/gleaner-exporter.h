@@ -44,25 +44,49 @@ const char    *gleaner_format_to_string        (GleanerFormat   format);
 const char    *gleaner_format_get_extension    (GleanerFormat   format);   /* "txt", "tsv", ... */
 const char    *gleaner_format_get_mime_type    (GleanerFormat   format);
 const char    *gleaner_format_get_label        (GleanerFormat   format);   /* translated */
+/* By the extension of @filename ("links.CSV" -> csv; also md, htm, ndjson, ...). */
+gboolean       gleaner_format_from_filename    (const char     *filename,
+                                                GleanerFormat  *format);
+/* The column names tsv, csv, json and jsonl use for @fields, in order. */
+char         **gleaner_export_get_columns      (GleanerFields   fields);
 
 /* A writer streams rows to a GOutputStream it does not own the thread of: use it
  * from one thread at a time. It buffers internally and writes in large blocks.
  * @fields selects the optional page-fact columns (GLEANER_FIELD_TITLE is always
  * present). Columns, in this order: url, final_url, status, title, [facts...],
  * redirects, content_type, encoding, encoding_source, bytes, elapsed_ms,
- * error_kind, error. */
+ * error_kind, error.
+ * Errors of a stream writer are the stream's own (G_IO_ERROR, so a CLI can tell
+ * G_IO_ERROR_BROKEN_PIPE); the first error is sticky. */
 GleanerWriter *gleaner_writer_new              (GleanerFormat   format,
                                                 GleanerFields   fields,
                                                 GOutputStream  *stream);
+/* A writer that replaces @file atomically: rows go to a temporary file beside it,
+ * gleaner_writer_finish() syncs it and renames it over @file; freeing the writer
+ * before a successful finish removes the temporary file and leaves @file as it
+ * was. Errors: GLEANER_ERROR_WRITE naming the file (G_IO_ERROR_CANCELLED when
+ * @cancellable was cancelled). Memory does not grow with the number of rows. */
+GleanerWriter *gleaner_writer_new_for_file     (GleanerFormat   format,
+                                                GleanerFields   fields,
+                                                GFile          *file,
+                                                GCancellable   *cancellable,
+                                                GError        **error);
 void           gleaner_writer_free             (GleanerWriter  *self);
 gboolean       gleaner_writer_write            (GleanerWriter  *self,
                                                 GleanerResult  *result,
                                                 GCancellable   *cancellable,
                                                 GError        **error);
-/* Writes any footer (closing bracket, </html>) and flushes. Does not close the stream. */
+/* Writes what is buffered now (e.g. after each batch when the output is a terminal
+ * or a pipe somebody reads) and flushes the stream. */
+gboolean       gleaner_writer_flush            (GleanerWriter  *self,
+                                                GCancellable   *cancellable,
+                                                GError        **error);
+/* Writes any footer (closing bracket, </html>) and flushes. Does not close the stream.
+ * A file writer commits here (sync, rename over the target). */
 gboolean       gleaner_writer_finish           (GleanerWriter  *self,
                                                 GCancellable   *cancellable,
                                                 GError        **error);
+guint64        gleaner_writer_get_n_rows       (GleanerWriter  *self);
 
 /**
  * gleaner_export_to_file:

@@ -55,6 +55,10 @@ GleanerPageFacts    *gleaner_page_facts_new                (void);
 void                 gleaner_page_facts_free               (GleanerPageFacts   *facts);
 
 GleanerContentClass  gleaner_title_parser_classify         (const char         *content_type);
+/* For a body without a Content-Type (UNKNOWN): HTML, XML or OTHER, as a
+ * browser's MIME sniffing decides from the first 512 bytes. Thread-safe. */
+GleanerContentClass  gleaner_title_parser_sniff            (const guint8       *data,
+                                                            gsize               len);
 
 /* One parser per thread: it keeps converters and libxml2 state between pages and
  * is not thread-safe. Create and free it on the thread that uses it. */
@@ -89,7 +93,10 @@ GleanerPageFacts    *gleaner_title_parser_parse            (GleanerTitleParser *
  *
  * Cheap test a fetch worker runs on what it has read so far, to stop reading a
  * body early. It must be conservative: whenever it returns %TRUE, parsing @data
- * gives the same facts for @fields as parsing the whole body would.
+ * gives the same facts for @fields as parsing the whole body would. It runs the
+ * real scanner over @data and also checks that more bytes could not change the
+ * encoding's reading of what was scanned; XML never stops early. (The encoding
+ * *name* of a prefix may still differ: the UTF-8 policy looks at all bytes read.)
  *
  * Thread-safe (no state).
  */

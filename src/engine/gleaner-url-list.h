@@ -12,6 +12,19 @@
 
 G_BEGIN_DECLS
 
+/* Longest URL accepted, in bytes, both as written and once normalised. Browsers
+ * and servers interoperate up to about 2 KiB and most servers stop at 8 KiB, so
+ * anything longer is a paste accident (a data blob, a runaway query string). */
+#define GLEANER_URL_MAX_LENGTH            (8 * 1024)
+
+/* Longest line read, in bytes (the line break not counted). A longer line is
+ * rejected as too long without being scanned: it is a minified page or binary
+ * junk, and the limit bounds the work and memory one line can cost. */
+#define GLEANER_URL_LIST_MAX_LINE_LENGTH  (1024 * 1024)
+
+/* GleanerRejection.text holds at most this many characters ("…" included). */
+#define GLEANER_REJECTION_TEXT_MAX_CHARS  200
+
 /**
  * GleanerRejectReason:
  * @GLEANER_REJECT_NO_URL: the line has text but no URL
@@ -74,7 +87,14 @@ char             *gleaner_url_normalize             (const char             *tex
  * drops duplicates and queues the accepted URLs until the caller takes them.
  * Its memory is the dedupe set (8-16 bytes per distinct URL unless
  * keep-duplicates) plus what the caller has not yet taken. Not thread-safe:
- * one owner thread. */
+ * one owner thread.
+ *
+ * Every non-blank line either yields URLs (counted in n-urls or n-duplicates)
+ * or exactly one rejection, so n-rejected counts rejected lines. A line that
+ * yields a URL is not rejected even if it also held an unusable link (say a
+ * mailto: next to an https link). Blank lines are numbered but never rejected.
+ * The rules for what counts as a link are documented at the top of
+ * gleaner-url-list.c. */
 GleanerUrlList   *gleaner_url_list_new              (void);
 void              gleaner_url_list_free             (GleanerUrlList         *self);
 void              gleaner_url_list_set_keep_duplicates (GleanerUrlList      *self,
