@@ -555,3 +555,12 @@ gleaner_cli_run_clear (GleanerCliRun *run)
   g_clear_pointer (&run->out, g_free);
   g_clear_pointer (&run->err, g_free);
 }
+
+double
+gleaner_test_time_scale (void)
+{
+  const char *value = g_getenv ("GLEANER_TIME_SCALE");
+  double scale = value ? g_ascii_strtod (value, NULL) : 1.0;
+
+  return scale >= 1.0 ? scale : 1.0;
+}

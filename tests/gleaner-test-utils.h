@@ -104,4 +104,9 @@ void               gleaner_test_run_cli         (const char * const     *args,
                                                  GleanerCliRun          *run);
 void               gleaner_cli_run_clear        (GleanerCliRun          *run);
 
+/* How much slower this run is allowed to be than a plain build:
+ * $GLEANER_TIME_SCALE (set by the valgrind and sanitizer setups), default 1.
+ * Timing bounds in tests are multiplied by it. */
+double             gleaner_test_time_scale      (void);
+
 G_END_DECLS

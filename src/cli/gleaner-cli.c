@@ -76,7 +76,6 @@ typedef struct
   /* output */
   GOutputStream   *out;
   GleanerWriter   *writer;
-  char            *tmp_path;            /* --output: written here, renamed at the end */
   GHashTable      *reorder;             /* id -> GleanerResult (input order) */
   guint64          next_to_write;
   guint64          n_written;
@@ -314,6 +313,14 @@ results_cb (GleanerPipeline *pipeline,
     }
   if (cli->order == ORDER_INPUT)
     cli_flush_reorder (cli, FALSE);
+  /* Rows reach a terminal or a pipe as each batch arrives, not 64 KiB later. */
+  if (cli->out != NULL && !cli->write_failed)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!gleaner_writer_flush (cli->writer, NULL, &error))
+        cli_write_failed (cli, error);
+    }
 
   cli_print_progress (cli, FALSE);
   cli_pump (cli);
@@ -566,33 +573,20 @@ static gboolean
 cli_open_output (Cli     *cli,
                  GError **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *template = NULL;
-  int fd;
+  g_autoptr(GFile) file = NULL;
 
   if (cli->output_path == NULL || g_str_equal (cli->output_path, "-"))
     {
       cli->out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+      cli->writer = gleaner_writer_new (cli->format, cli->config->fields, cli->out);
       return TRUE;
     }
 
-  /* Written beside the target and renamed over it at the end, so an earlier
-   * file survives any failure. */
-  dir = g_path_get_dirname (cli->output_path);
-  base = g_path_get_basename (cli->output_path);
-  template = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (template, O_WRONLY, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("cannot write “%s”: %s"), cli->output_path, g_strerror (saved));
-      return FALSE;
-    }
-  cli->tmp_path = g_steal_pointer (&template);
-  cli->out = g_unix_output_stream_new (fd, TRUE);
-  return TRUE;
+  /* Streams into a temporary file beside the target, renamed over it when
+   * the run ends: an earlier file survives any failure. */
+  file = g_file_new_for_commandline_arg (cli->output_path);
+  cli->writer = gleaner_writer_new_for_file (cli->format, cli->config->fields, file, NULL, error);
+  return cli->writer != NULL;
 }
 
 static gboolean
@@ -603,35 +597,10 @@ cli_close_output (Cli     *cli,
 
   if (cli->writer != NULL && !cli->write_failed)
     ok = gleaner_writer_finish (cli->writer, NULL, error);
+  /* Freeing an unfinished file writer removes its temporary file. */
   g_clear_pointer (&cli->writer, gleaner_writer_free);
-
-  if (cli->tmp_path != NULL)
-    {
-      int fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (cli->out));
-
-      if (ok && fsync (fd) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
-          ok = FALSE;
-        }
-      if (!g_output_stream_close (cli->out, NULL, ok ? error : NULL))
-        ok = FALSE;
-      if (ok && g_rename (cli->tmp_path, cli->output_path) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
-          ok = FALSE;
-        }
-      if (!ok)
-        g_unlink (cli->tmp_path);
-    }
-  else if (cli->out != NULL)
-    {
-      ok = g_output_stream_flush (cli->out, NULL, ok ? error : NULL) && ok;
-    }
-
   g_clear_object (&cli->out);
+
   return ok;
 }
 
@@ -647,8 +616,10 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   gboolean version = FALSE;
   gboolean no_progress = FALSE;
-  char *user_agent = NULL;
-  char **files = NULL;
+  g_autoptr(GleanerConfig) config = gleaner_config_new ();
+  g_autofree char *output_path = NULL;
+  g_autofree char *user_agent = NULL;
+  g_auto(GStrv) files = NULL;
   int jobs = GLEANER_DEFAULT_WORKERS;
   int parsers = 0;
   int per_host = GLEANER_DEFAULT_PER_HOST;
@@ -665,7 +636,7 @@ main (int   argc,
   /* A closed pipe is an error to handle, not a reason to die. */
   signal (SIGPIPE, SIG_IGN);
 
-  cli->config = gleaner_config_new ();
+  cli->config = config;
   cli->format = GLEANER_FORMAT_TSV;
   cli->order = ORDER_COMPLETED;
   cli->progress = isatty (STDERR_FILENO);
@@ -674,7 +645,7 @@ main (int   argc,
     const GOptionEntry entries[] = {
       { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
         N_("Output format: titles, tsv (default), csv, json, jsonl, markdown, html, org"), N_("FORMAT") },
-      { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output_path,
+      { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
         N_("Write to FILE (replaced atomically at the end) instead of standard output"), N_("FILE") },
       { "fields", 0, 0, G_OPTION_ARG_CALLBACK, parse_fields,
         N_("Page facts to extract besides the title: description, og_title, og_site_name, "
@@ -750,6 +721,7 @@ main (int   argc,
                     "--retries 0–100, --timeout and --deadline > 0\n"));
       return 2;
     }
+  cli->output_path = output_path;
   if (no_progress || cli->quiet)
     cli->progress = FALSE;
 
@@ -785,7 +757,6 @@ main (int   argc,
       g_printerr ("gleaner-cli: %s\n", error->message);
       return 2;
     }
-  cli->writer = gleaner_writer_new (cli->format, cli->config->fields, cli->out);
 
   cli->started = g_get_monotonic_time ();
   cli->pipeline = gleaner_pipeline_new (cli->config);
@@ -829,11 +800,6 @@ main (int   argc,
   g_string_free (cli->partial_line, TRUE);
   g_clear_pointer (&cli->urls, gleaner_url_list_free);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
-  g_clear_pointer (&cli->config, gleaner_config_free);
-  g_free (cli->tmp_path);
-  g_free (cli->output_path);
-  g_free (user_agent);
-  g_strfreev (files);
 
   return cli->exit_status;
 }

@@ -110,6 +110,15 @@ gleaner_fetcher_free (GleanerFetcher *self)
     return;
 
   g_clear_object (&self->session);
+  /* Disposing a session schedules the closing of its connections on the
+   * session's context, which nobody else iterates: run those sources now
+   * (the fetch thread no longer owns the context). */
+  if (g_main_context_acquire (self->context))
+    {
+      while (g_main_context_iteration (self->context, FALSE))
+        ;
+      g_main_context_release (self->context);
+    }
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
