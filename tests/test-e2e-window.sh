@@ -102,6 +102,9 @@ export GDK_BACKEND=x11
 export GTK_A11Y=none
 export NO_AT_BRIDGE=1
 export GSETTINGS_BACKEND=memory
+# The session history goes to the work folder, never to the user's.
+export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+export XDG_STATE_HOME="$work/state"
 unset WAYLAND_DISPLAY
 
 # 3. The app.

@@ -1,4 +1,5 @@
-/* test-window.c: the window end to end against a loopback server (paste, run, sort, filter, export)
+/* test-window.c: the window end to end against a loopback server (paste, run, sort, filter,
+ * export, the session journal: restore after a crash, history, translation)
  *
  * Copyright 2026 The Gleaner authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,20 +7,26 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
 #include "gleaner-application.h"
 #include "gleaner-engine.h"
+#include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
 #include "gleaner-rejected-window.h"
 #include "gleaner-result-list.h"
+#include "gleaner-result-private.h"
+#include "gleaner-session-store.h"
 #include "gleaner-test-utils.h"
+#include "gleaner-title-parser.h"
 #include "gleaner-ui-util.h"
 #include "gleaner-window.h"
 
@@ -28,6 +35,8 @@
 static GleanerTestServer *server;
 static gint flaky_hits;   /* requests of /flaky so far */
 static gint page_hits;    /* requests of /page/... so far */
+static GMutex hits_lock;
+static GHashTable *path_hits;  /* path -> requests so far; under hits_lock */
 
 /* ---- server (its own thread) ------------------------------------------------ */
 
@@ -50,6 +59,10 @@ serve_page_cb (SoupServer        *srv,
   g_autofree char *body = NULL;
 
   g_atomic_int_inc (&page_hits);
+  g_mutex_lock (&hits_lock);
+  g_hash_table_insert (path_hits, g_strdup (path),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (path_hits, path)) + 1));
+  g_mutex_unlock (&hits_lock);
   body = g_strdup_printf ("<!DOCTYPE html><html><head><meta charset=utf-8>"
                           "<title>Page %02u & <b>friends</b> — ünïcode</title>"
                           "</head><body><p>%u</p></body></html>", n, n);
@@ -112,6 +125,27 @@ server_setup (SoupServer *srv,
 }
 
 /* ---- helpers (test thread) -------------------------------------------------- */
+
+/* Requests the server saw for @path since the last reset_hits(). */
+static guint
+hits (const char *path)
+{
+  guint n;
+
+  g_mutex_lock (&hits_lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (path_hits, path));
+  g_mutex_unlock (&hits_lock);
+
+  return n;
+}
+
+static void
+reset_hits (void)
+{
+  g_mutex_lock (&hits_lock);
+  g_hash_table_remove_all (path_hits);
+  g_mutex_unlock (&hits_lock);
+}
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -831,6 +865,756 @@ test_window_settings (void)
 }
 
 
+/* ---- the session journal ------------------------------------------------------ */
+
+typedef struct
+{
+  GAsyncResult *result;
+  gboolean      done;
+} AsyncWait;
+
+static void
+async_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static gboolean
+store_ready (gpointer data)
+{
+  return gleaner_application_get_store_ready (data);
+}
+
+/* An application as main() makes it, without D-Bus uniqueness, registered
+ * (which opens its journal under the test's own XDG data folder). */
+static GleanerApplication *
+new_app (void)
+{
+  GleanerApplication *app = gleaner_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Without an id, registering stays local: nothing exported on the bus
+   * (which would keep a reference to the application for good). */
+  g_application_set_application_id (G_APPLICATION (app), NULL);
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_until (store_ready, app, 10000));
+
+  return app;
+}
+
+static GleanerWindow *
+new_app_window (GleanerApplication *app)
+{
+  GleanerWindow *window = g_object_ref (gleaner_window_new (GTK_APPLICATION (app)));
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+stop_activate_cb (GApplication *app,
+                  gpointer      user_data)
+{
+  g_signal_stop_emission_by_name (app, "activate");
+}
+
+static void
+free_app (GleanerApplication *app)
+{
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  gleaner_pipeline_wait_for_threads ();
+  spin (50);
+  /* Only g_application_run() unregisters and emits "shutdown" (where the
+   * store is dropped: what is queued is written, the file closed). With no
+   * window left and activation stopped, it returns at once. */
+  g_signal_connect (app, "activate", G_CALLBACK (stop_activate_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (app);
+}
+
+static GleanerSessionStore *
+app_store (GleanerApplication *app)
+{
+  GleanerSessionStore *store = gleaner_application_get_session_store (app);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (store);
+  g_assert_true (gleaner_session_store_flush (store, &error));
+  g_assert_no_error (error);
+
+  return store;
+}
+
+static GleanerSessionContents *
+load_session (GleanerSessionStore *store,
+              gint64               session_id)
+{
+  AsyncWait wait = { NULL, FALSE };
+  g_autoptr(GError) error = NULL;
+  GleanerSessionContents *contents = NULL;
+
+  gleaner_session_store_load_session_async (store, session_id, NULL, async_done_cb, &wait);
+  g_assert_true (wait_until (flag_set, &wait.done, 10000));
+  contents = gleaner_session_store_load_session_finish (store, wait.result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (contents);
+  g_object_unref (wait.result);
+
+  return contents;
+}
+
+static GListModel *
+list_sessions (GleanerSessionStore *store)
+{
+  AsyncWait wait = { NULL, FALSE };
+  g_autoptr(GError) error = NULL;
+  GListModel *model = NULL;
+
+  gleaner_session_store_list_sessions_async (store, NULL, async_done_cb, &wait);
+  g_assert_true (wait_until (flag_set, &wait.done, 10000));
+  model = gleaner_session_store_list_sessions_finish (store, wait.result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_object_unref (wait.result);
+
+  return model;
+}
+
+static GleanerSessionInfo *
+find_unfinished (GleanerSessionStore *store)
+{
+  AsyncWait wait = { NULL, FALSE };
+  g_autoptr(GError) error = NULL;
+  GleanerSessionInfo *info = NULL;
+
+  gleaner_session_store_find_unfinished_async (store, NULL, async_done_cb, &wait);
+  g_assert_true (wait_until (flag_set, &wait.done, 10000));
+  info = gleaner_session_store_find_unfinished_finish (store, wait.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+
+  return info;
+}
+
+static GleanerResult *
+journaled_result (guint64     id,
+                  const char *url,
+                  const char *title)
+{
+  GleanerResult *result = gleaner_result_new_for_url (id, url);
+  GleanerPageFacts *facts = gleaner_page_facts_new ();
+
+  _gleaner_result_set_status (result, 200, "OK");
+  facts->has_title = TRUE;
+  facts->title = g_strdup (title);
+  _gleaner_result_take_facts (result, facts);
+
+  return result;
+}
+
+/* Journals, straight through the store's API, a session with @n_targets
+ * links to /page/FIRST...; the first @n_results have a result ("Journaled
+ * N"), the one after them was cut short (cancelled). Returns its id. */
+static gint64
+journal_session (GleanerSessionStore *store,
+                 const char          *title,
+                 guint                first,
+                 guint                n_targets,
+                 guint                n_results,
+                 gboolean             finished)
+{
+  g_autofree guint64 *ids = g_new (guint64, n_targets);
+  g_auto(GStrv) urls = g_new0 (char *, n_targets + 1);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 id = gleaner_session_store_begin_session (store, title);
+
+  for (guint i = 0; i < n_targets; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/page/%u", first + i);
+
+      ids[i] = i + 1;
+      urls[i] = gleaner_test_server_url (server, path);
+    }
+  gleaner_session_store_add_targets (store, id, ids, (const char * const *)urls, n_targets, NULL);
+
+  for (guint i = 0; i < n_results; i++)
+    {
+      g_autofree char *journaled = g_strdup_printf ("Journaled %u", first + i);
+
+      g_ptr_array_add (results, journaled_result (ids[i], urls[i], journaled));
+    }
+  if (n_results < n_targets)
+    {
+      GleanerResult *cancelled = gleaner_result_new_for_url (ids[n_results], urls[n_results]);
+
+      _gleaner_result_set_error (cancelled, GLEANER_ERROR_CANCELLED, NULL);
+      g_ptr_array_add (results, cancelled);
+    }
+  gleaner_session_store_add_results (store, id, results);
+  gleaner_session_store_set_finished (store, id, finished);
+
+  return id;
+}
+
+/* A store of the default path, as a previous run (that crashed) left it. */
+static GleanerSessionStore *
+open_default_store (void)
+{
+  g_autofree char *path = gleaner_session_store_get_default_path ();
+  g_autoptr(GError) error = NULL;
+  GleanerSessionStore *store = gleaner_session_store_new (path, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+close_store (GleanerSessionStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gleaner_session_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+}
+
+static gboolean
+has_n_rows (GleanerWindow *window,
+            guint          n)
+{
+  return g_list_model_get_n_items (gleaner_window_get_results (window)) == n;
+}
+
+static gboolean
+has_eight_rows (gpointer data)
+{
+  return has_n_rows (data, 8);
+}
+
+static gboolean
+not_loading (gpointer data)
+{
+  return !gleaner_window_get_loading (data);
+}
+
+static void
+test_window_journal (void)
+{
+  GleanerApplication *app = new_app ();
+  GleanerWindow *window = new_app_window (app);
+  GListModel *rows = gleaner_window_get_results (window);
+  g_autofree char *pages = page_list (301, 8);
+  g_autofree char *silent = gleaner_test_server_url (server, "/silent/journal");
+  g_autofree char *text = g_strdup_printf ("%s%s\n", pages, silent);
+  g_autoptr(GleanerSessionContents) contents = NULL;
+  g_autoptr(GleanerSessionInfo) unfinished = NULL;
+  g_autoptr(GListModel) sessions = NULL;
+  GleanerSessionStore *store;
+  gint64 id;
+
+  g_test_summary ("Every link and result of a run lands in the journal as it arrives; "
+                  "the session is unfinished until the window closes");
+
+  g_assert_null (gleaner_application_get_unfinished_session (app));
+  g_assert_false (gleaner_window_get_restore_offered (window));
+  g_assert_cmpint (gleaner_window_get_session_id (window), ==, 0);
+
+  gleaner_window_add_text (window, text, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  id = gleaner_window_get_session_id (window);
+  g_assert_cmpint (id, >, 0);
+
+  /* Mid-run: eight pages in, one link still fetching. */
+  g_assert_true (wait_until (has_eight_rows, window, 20000));
+  g_assert_true (gleaner_window_get_running (window));
+  store = app_store (app);
+  contents = load_session (store, id);
+  g_assert_false (gleaner_session_info_get_finished (contents->info));
+  g_assert_cmpuint (contents->targets->len, ==, 9);
+  for (guint i = 0; i < 8; i++)
+    {
+      const GleanerSessionTarget *target = &g_array_index (contents->targets, GleanerSessionTarget, i);
+      g_autofree char *path = g_strdup_printf ("/page/%u", 301 + i);
+      g_autofree char *url = gleaner_test_server_url (server, path);
+
+      g_assert_cmpstr (target->url, ==, url);
+    }
+  g_assert_cmpstr (g_array_index (contents->targets, GleanerSessionTarget, 8).url, ==, silent);
+  g_assert_cmpuint (contents->results->len, ==, 8);
+  for (guint i = 0; i < contents->results->len; i++)
+    {
+      GleanerResult *journaled = g_ptr_array_index (contents->results, i);
+      GleanerResult *shown = gleaner_result_list_lookup (GLEANER_RESULT_LIST (rows),
+                                                         gleaner_result_get_id (journaled));
+      g_autofree char *title = expected_title (page_number (journaled));
+
+      g_assert_nonnull (shown);
+      g_assert_cmpstr (gleaner_result_get_url (journaled), ==, gleaner_result_get_url (shown));
+      g_assert_cmpstr (gleaner_result_get_title (journaled), ==, title);
+      g_assert_cmpuint (gleaner_result_get_status (journaled), ==, 200);
+    }
+  g_clear_pointer (&contents, gleaner_session_contents_free);
+
+  /* The history names it after its hosts. */
+  sessions = list_sessions (store);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 1);
+  {
+    g_autoptr(GleanerSessionInfo) info = g_list_model_get_item (sessions, 0);
+
+    g_assert_cmpint (gleaner_session_info_get_id (info), ==, id);
+    g_assert_cmpstr (gleaner_session_info_get_title (info), ==, "127.0.0.1");
+    g_assert_cmpuint (gleaner_session_info_get_n_results (info), ==, 8);
+  }
+
+  /* Stop keeps the session open (the silent link waits for Start) ... */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  unfinished = find_unfinished (app_store (app));
+  g_assert_nonnull (unfinished);
+  g_assert_cmpint (gleaner_session_info_get_id (unfinished), ==, id);
+  g_clear_object (&unfinished);
+
+  /* ... a normal close ends it. */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_null (find_unfinished (app_store (app)));
+  contents = load_session (app_store (app), id);
+  g_assert_true (gleaner_session_info_get_finished (contents->info));
+  g_assert_cmpuint (contents->results->len, ==, 8);
+
+  g_object_unref (window);
+  free_app (app);
+}
+
+static void
+test_window_restore (void)
+{
+  GleanerSessionStore *store = open_default_store ();
+  gint64 id = journal_session (store, "Before the crash", 201, 10, 6, FALSE);
+  GleanerApplication *app = NULL;
+  GleanerWindow *window = NULL;
+  GListModel *rows = NULL;
+  GleanerSessionInfo *offered = NULL;
+  g_autoptr(GleanerSessionContents) contents = NULL;
+  g_autoptr(GListModel) sessions = NULL;
+
+  g_test_summary ("After a crash, the next start offers the unfinished session; Restore "
+                  "shows the results so far and Start fetches only what is missing");
+
+  close_store (store);
+
+  app = new_app ();
+  offered = gleaner_application_get_unfinished_session (app);
+  g_assert_nonnull (offered);
+  g_assert_cmpint (gleaner_session_info_get_id (offered), ==, id);
+  g_assert_cmpuint (gleaner_session_info_get_n_targets (offered), ==, 10);
+  g_assert_cmpuint (gleaner_session_info_get_n_missing (offered), ==, 3);
+
+  window = new_app_window (app);
+  rows = gleaner_window_get_results (window);
+  g_assert_true (gleaner_window_get_restore_offered (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-session", NULL);
+  g_assert_null (gleaner_application_get_unfinished_session (app));
+  g_assert_true (wait_until (not_loading, window, 10000));
+  g_assert_false (gleaner_window_get_restore_offered (window));
+  g_assert_cmpint (gleaner_window_get_session_id (window), ==, id);
+
+  /* The six results, as journaled; the cut-short one and the three never
+   * fetched wait for Start. */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      GleanerResult *result = row (rows, i);
+      g_autofree char *title = g_strdup_printf ("Journaled %u", 201 + i);
+
+      g_assert_cmpuint (gleaner_result_get_id (result), ==, i + 1);
+      g_assert_cmpstr (gleaner_result_get_title (result), ==, title);
+    }
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 4);
+
+  reset_hits ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (run_finished, window, 30000));
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/page/%u", 201 + i);
+
+      g_assert_cmpuint (hits (path), ==, i < 6 ? 0 : 1);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 10);
+  for (guint i = 6; i < 10; i++)
+    {
+      GleanerResult *fetched = gleaner_result_list_lookup (GLEANER_RESULT_LIST (rows), i + 1);
+      g_autofree char *title = expected_title (201 + i);
+
+      /* In arrival order, after the restored rows. */
+      g_assert_nonnull (fetched);
+      g_assert_cmpstr (gleaner_result_get_title (fetched), ==, title);
+    }
+
+  /* Journaled into the same session, which is now over. */
+  contents = load_session (app_store (app), id);
+  g_assert_true (gleaner_session_info_get_finished (contents->info));
+  g_assert_cmpuint (contents->results->len, ==, 10);
+  g_assert_cmpuint (gleaner_session_info_get_n_missing (contents->info), ==, 0);
+  sessions = list_sessions (app_store (app));
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 1);
+
+  /* New links get new ids: no clash with the restored ones. */
+  {
+    g_autofree char *more = page_list (211, 1);
+
+    gleaner_window_add_text (window, more, -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+    g_assert_true (wait_until (run_finished, window, 30000));
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 11);
+  }
+
+  g_object_unref (window);
+  free_app (app);
+}
+
+static void
+test_window_discard (void)
+{
+  GleanerSessionStore *store = open_default_store ();
+  gint64 id = journal_session (store, "Declined", 401, 3, 1, FALSE);
+  GleanerApplication *app = NULL;
+  GleanerWindow *window = NULL;
+  g_autoptr(GleanerSessionContents) contents = NULL;
+
+  g_test_summary ("Discard declines the restore: the session is over, History keeps it");
+
+  close_store (store);
+  app = new_app ();
+  window = new_app_window (app);
+  g_assert_true (gleaner_window_get_restore_offered (window));
+
+  /* A second window offers it too, until one of them answers. */
+  {
+    GleanerWindow *other = new_app_window (app);
+
+    g_assert_true (gleaner_window_get_restore_offered (other));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.discard-session", NULL);
+    g_assert_false (gleaner_window_get_restore_offered (other));
+    gtk_window_destroy (GTK_WINDOW (other));
+    g_object_unref (other);
+  }
+  g_assert_false (gleaner_window_get_restore_offered (window));
+  g_assert_true (gleaner_window_get_is_empty (window));
+  g_assert_null (find_unfinished (app_store (app)));
+  contents = load_session (app_store (app), id);
+  g_assert_true (gleaner_session_info_get_finished (contents->info));
+
+  g_object_unref (window);
+  free_app (app);
+}
+
+static gboolean
+history_settled (gpointer data)
+{
+  return !gleaner_history_window_get_busy (data) &&
+         gleaner_history_window_get_sessions (data) != NULL;
+}
+
+/* Whether a label under @widget shows @text, as plain text (never markup). */
+static gboolean
+label_shown (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    {
+      g_assert_false (gtk_label_get_use_markup (GTK_LABEL (widget)));
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (widget)), ==, text);
+      return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_shown (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_window_history (void)
+{
+  static const char nasty[] = "<b>Bold</b> & <i>not markup</i> \xe2\x80\x94 ünïcode";
+  GleanerSessionStore *store = open_default_store ();
+  gint64 a = journal_session (store, "Session A", 501, 3, 3, TRUE);
+  gint64 b = journal_session (store, "Session B", 511, 4, 2, TRUE);
+  gint64 c = journal_session (store, nasty, 521, 2, 2, TRUE);
+  GleanerApplication *app = NULL;
+  GleanerWindow *window = NULL;
+  GleanerHistoryWindow *history = NULL;
+  g_autoptr(GListModel) sessions = NULL;
+  GListModel *shown;
+
+  g_test_summary ("History lists the sessions, opens one into the window, deletes another; "
+                  "titles are plain text");
+
+  close_store (store);
+  app = new_app ();
+  g_assert_null (gleaner_application_get_unfinished_session (app));
+  window = new_app_window (app);
+
+  /* app.history, as the menu and Ctrl+H do. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "history", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (GLEANER_IS_HISTORY_WINDOW (w))
+          history = GLEANER_HISTORY_WINDOW (w);
+      }
+  }
+  g_assert_nonnull (history);
+  g_object_ref (history);
+  g_assert_true (wait_until (history_settled, history, 10000));
+  shown = gleaner_history_window_get_sessions (history);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 3);
+  g_assert_cmpuint (gleaner_history_window_get_n_shown (history), ==, 3);
+  g_assert_true (label_shown (GTK_WIDGET (history), "Session A"));
+  g_assert_true (label_shown (GTK_WIDGET (history), nasty));
+
+  /* Delete B: gone from the list and from the store. */
+  gleaner_history_window_delete_session (history, b);
+  g_assert_true (wait_until (history_settled, history, 10000));
+  g_assert_cmpuint (gleaner_history_window_get_n_shown (history), ==, 2);
+  g_assert_false (label_shown (GTK_WIDGET (history), "Session B"));
+  sessions = list_sessions (app_store (app));
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 2);
+  g_clear_object (&sessions);
+
+  /* Open A: into the (empty) window History was asked from; History closes. */
+  gleaner_history_window_open_session (history, a);
+  g_assert_true (wait_until (not_loading, window, 10000));
+  g_assert_cmpint (gleaner_window_get_session_id (window), ==, a);
+  g_assert_cmpuint (g_list_model_get_n_items (gleaner_window_get_results (window)), ==, 3);
+  g_assert_cmpstr (gleaner_result_get_title (row (gleaner_window_get_results (window), 0)), ==,
+                   "Journaled 501");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (history)));
+  gtk_window_destroy (GTK_WINDOW (history));
+  g_assert_finalize_object (history);
+
+  /* A session a window journals into is not deleted. */
+  history = GLEANER_HISTORY_WINDOW (gleaner_history_window_present (app, GTK_WINDOW (window)));
+  g_object_ref (history);
+  g_assert_true (wait_until (history_settled, history, 10000));
+  g_assert_true (gleaner_application_is_session_open (app, a));
+  gleaner_history_window_delete_session (history, a);
+  gleaner_history_window_delete_session (history, c);
+  g_assert_true (wait_until (history_settled, history, 10000));
+  sessions = list_sessions (app_store (app));
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 1);
+  {
+    g_autoptr(GleanerSessionInfo) left = g_list_model_get_item (sessions, 0);
+
+    g_assert_cmpint (gleaner_session_info_get_id (left), ==, a);
+  }
+  g_assert_cmpuint (gleaner_history_window_get_n_shown (history), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (history));
+  g_assert_finalize_object (history);
+
+  g_object_unref (window);
+  free_app (app);
+}
+
+static void
+test_window_corrupt_history (void)
+{
+  g_autofree char *path = gleaner_session_store_get_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  GleanerApplication *app = NULL;
+  GleanerWindow *window = NULL;
+  const char *name;
+  guint n_moved = 0;
+  char junk[4096];
+
+  g_test_summary ("A damaged journal: history is off with a clear message, until "
+                  "“Start a New History” moves it aside and opens a new one");
+
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = (char)(i * 7 + 3);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, junk, sizeof junk, &error);
+  g_assert_no_error (error);
+
+  app = new_app ();
+  g_assert_null (gleaner_application_get_session_store (app));
+  g_assert_error (gleaner_application_get_store_error (app), GLEANER_STORE_ERROR,
+                  GLEANER_STORE_ERROR_CORRUPT);
+  window = new_app_window (app);
+  g_assert_true (gleaner_window_get_history_problem_shown (window));
+  g_assert_false (gleaner_window_get_restore_offered (window));
+
+  /* Without history the window still fetches. */
+  {
+    g_autofree char *pages = page_list (601, 2);
+
+    gleaner_window_add_text (window, pages, -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+    g_assert_cmpint (gleaner_window_get_session_id (window), ==, 0);
+    g_assert_true (wait_until (run_finished, window, 30000));
+    g_assert_cmpuint (g_list_model_get_n_items (gleaner_window_get_results (window)), ==, 2);
+  }
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "reset-history", NULL);
+  g_assert_true (wait_until (store_ready, app, 10000));
+  g_assert_nonnull (gleaner_application_get_session_store (app));
+  g_assert_null (gleaner_application_get_store_error (app));
+  g_assert_false (gleaner_window_get_history_problem_shown (window));
+
+  /* The damaged file is kept beside the new one. */
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "sessions.sqlite3.corrupt-"))
+      {
+        g_autofree char *moved = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = NULL;
+        gsize len = 0;
+
+        g_file_get_contents (moved, &contents, &len, &error);
+        g_assert_no_error (error);
+        g_assert_cmpmem (contents, len, junk, sizeof junk);
+        n_moved++;
+      }
+  g_assert_cmpuint (n_moved, ==, 1);
+
+  g_object_unref (window);
+  free_app (app);
+}
+
+/* Every GtkInscription text under @widget. */
+static gboolean
+inscription_shown (GtkWidget  *widget,
+                   const char *text)
+{
+  if (GTK_IS_INSCRIPTION (widget) &&
+      g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (inscription_shown (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static GtkWidget *
+find_status_page (GtkWidget *widget)
+{
+  if (ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_status_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+translated_child (void)
+{
+  const char *localedir = g_getenv ("GLEANER_TEST_LOCALEDIR");
+  GleanerWindow *window = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  GleanerResult *no_title = gleaner_result_new_for_url (1, "http://127.0.0.1/a");
+  GleanerResult *cancelled = gleaner_result_new_for_url (2, "http://127.0.0.1/b");
+  GtkWidget *empty_page;
+  const char *title;
+
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  window = new_window ();
+  spin (100);
+
+  /* The template's strings come from Gleaner's catalogue. */
+  empty_page = find_status_page (GTK_WIDGET (window));
+  g_assert_nonnull (empty_page);
+  title = adw_status_page_get_title (ADW_STATUS_PAGE (empty_page));
+  g_assert_cmpstr (title, ==, g_dgettext (GETTEXT_PACKAGE, "Paste Some Links"));
+  if (g_strcmp0 (title, "Paste Some Links") == 0)
+    g_test_message ("the empty page's title is not translated into German yet");
+
+  /* Rows whose failure has no message show the error's translated name. */
+  _gleaner_result_set_error (no_title, GLEANER_ERROR_NO_TITLE, NULL);
+  _gleaner_result_set_error (cancelled, GLEANER_ERROR_CANCELLED, NULL);
+  g_ptr_array_add (batch, no_title);
+  g_ptr_array_add (batch, cancelled);
+  gleaner_result_list_apply (GLEANER_RESULT_LIST (gleaner_window_get_results (window)), batch);
+  spin (300);
+  g_assert_true (inscription_shown (GTK_WIDGET (window), "Kein Titel"));
+  g_assert_true (inscription_shown (GTK_WIDGET (window), "Abgebrochen"));
+  g_assert_false (inscription_shown (GTK_WIDGET (window), "No title"));
+
+  destroy_window (window);
+}
+
+static void
+test_window_translated (void)
+{
+  g_autofree char *mo = NULL;
+  const char *localedir = g_getenv ("GLEANER_TEST_LOCALEDIR");
+
+  g_test_summary ("Under LANGUAGE=de the window shows the German catalogue's strings");
+
+  if (localedir == NULL)
+    {
+      g_test_skip ("GLEANER_TEST_LOCALEDIR is not set (meson sets it to the built catalogues)");
+      return;
+    }
+  mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the German catalogue is not built");
+      return;
+    }
+
+  if (g_test_subprocess ())
+    {
+      translated_child ();
+      return;
+    }
+
+  /* Its own process: the language and the locale are process-wide. */
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+
 /* ---- scale (only with -m perf: tools/ui-benchmark) ---------------------------- */
 
 /* The worst main-loop stall: a high-priority 1 ms timeout notes the longest gap
@@ -1058,8 +1842,41 @@ main (int   argc,
   int ret;
 
   g_setenv ("GDK_BACKEND", "x11", FALSE);
-  gtk_test_init (&argc, &argv, NULL);
+
+  /* Each test gets private XDG folders (the session journal lives there),
+   * system data folders included: keep the MIME database that tells GTK an
+   * SVG icon from the others. */
+  {
+    g_auto(GStrv) mime_dirs = NULL;
+
+    /* A test's subprocess inherits the isolated folders: it is told the real ones. */
+    if (g_getenv ("GLEANER_TEST_MIME_DIRS") == NULL)
+      {
+        const char * const *system_dirs = g_get_system_data_dirs ();
+        GString *joined = g_string_new (NULL);
+
+        for (guint i = 0; system_dirs[i] != NULL; i++)
+          {
+            g_autofree char *dir = g_build_filename (system_dirs[i], "mime", NULL);
+
+            if (i > 0)
+              g_string_append (joined, G_SEARCHPATH_SEPARATOR_S);
+            g_string_append (joined, dir);
+          }
+        g_setenv ("GLEANER_TEST_MIME_DIRS", joined->str, TRUE);
+        g_string_free (joined, TRUE);
+      }
+    mime_dirs = g_strsplit (g_getenv ("GLEANER_TEST_MIME_DIRS"), G_SEARCHPATH_SEPARATOR_S, -1);
+    g_content_type_set_mime_dirs ((const char * const *)mime_dirs);
+  }
+
+  /* gtk_test_init() without its locale. */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_init ();
   adw_init ();
+  path_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gleaner_engine_init ();
 
   server = gleaner_test_server_new (server_setup, NULL);
@@ -1073,6 +1890,12 @@ main (int   argc,
   g_test_add_func ("/gleaner/window/stop-and-join", test_window_stop_and_join);
   g_test_add_func ("/gleaner/window/open-files", test_window_open_files);
   g_test_add_func ("/gleaner/window/settings", test_window_settings);
+  g_test_add_func ("/gleaner/window/journal", test_window_journal);
+  g_test_add_func ("/gleaner/window/restore", test_window_restore);
+  g_test_add_func ("/gleaner/window/discard", test_window_discard);
+  g_test_add_func ("/gleaner/window/history", test_window_history);
+  g_test_add_func ("/gleaner/window/corrupt-history", test_window_corrupt_history);
+  g_test_add_func ("/gleaner/window/translated", test_window_translated);
   if (g_test_perf ())
     {
       g_test_add_func ("/gleaner/window/perf/stream", test_perf_stream);
@@ -1084,5 +1907,6 @@ main (int   argc,
   ret = g_test_run ();
 
   gleaner_test_server_free (server);
+  g_hash_table_unref (path_hits);
   return ret;
 }

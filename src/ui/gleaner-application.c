@@ -1,4 +1,4 @@
-/* gleaner-application.c: the Gleaner application (app actions, windows, settings)
+/* gleaner-application.c: the Gleaner application (app actions, windows, settings, history)
  *
  * Copyright 2026 The Gleaner authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,7 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
+#include "gleaner-session-store.h"
 #include "gleaner-window.h"
 #include "gleaner-application.h"
 
@@ -16,13 +18,30 @@
 
 struct _GleanerApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication       parent_instance;
 
   /* Owned */
-  GSettings      *settings;  /* NULL when the schema is not installed */
+  GSettings           *settings;     /* NULL when the schema is not installed */
+  GCancellable        *cancellable;  /* opening the store and its first queries */
+  GleanerSessionStore *opening;      /* open, still looking for an unfinished session */
+  GleanerSessionStore *store;        /* the one journal of every window; NULL while it
+                                      * opens and when history is off */
+  GError              *store_error;  /* why history is off */
+  GleanerSessionInfo  *unfinished;   /* left by a crash, offered for restore */
+
+  gboolean             store_ready;  /* opening is over, one way or the other */
 };
 
 G_DEFINE_FINAL_TYPE (GleanerApplication, gleaner_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_SESSION_STORE,
+  PROP_UNFINISHED_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * gleaner_settings_new:
@@ -51,6 +70,115 @@ gleaner_settings_new (void)
     }
 
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* The session store. It opens in a thread at startup; windows see it (and
+ * journal into it) only once the unfinished session a crash left behind has
+ * been looked for, so that a window's own new session is never offered back. */
+
+static void find_unfinished (GleanerApplication *self);
+
+static void
+publish_store (GleanerApplication *self)
+{
+  g_clear_object (&self->store);
+  self->store = g_steal_pointer (&self->opening);
+  self->store_ready = TRUE;
+  g_debug ("History: %s, %s", gleaner_session_store_get_path (self->store),
+           self->unfinished != NULL ? "a session to restore" : "nothing to restore");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_STORE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNFINISHED_SESSION]);
+}
+
+static void
+find_unfinished_cb (GObject      *source,
+                    GAsyncResult *res,
+                    gpointer      user_data)
+{
+  g_autoptr(GleanerApplication) self = user_data;
+  GleanerSessionStore *store = GLEANER_SESSION_STORE (source);
+  g_autoptr(GleanerSessionInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = gleaner_session_store_find_unfinished_finish (store, res, &error);
+  if (store != self->opening)
+    return;
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("Could not look for an unfinished session: %s", error->message);
+    }
+  else if (info != NULL && gleaner_session_info_get_n_targets (info) == 0)
+    {
+      /* Begun, then killed before its first link: nothing to offer. */
+      gleaner_session_store_set_finished (store, gleaner_session_info_get_id (info), TRUE);
+      find_unfinished (self);
+      return;
+    }
+  else
+    g_set_object (&self->unfinished, info);
+
+  publish_store (self);
+}
+
+static void
+find_unfinished (GleanerApplication *self)
+{
+  gleaner_session_store_find_unfinished_async (self->opening, self->cancellable,
+                                               find_unfinished_cb, g_object_ref (self));
+}
+
+static void
+store_open_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GleanerApplication) self = user_data;
+  g_autoptr(GleanerSessionStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = gleaner_session_store_new_finish (res, &error);
+  if (store == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Not a warning: a damaged or newer file is the user's situation, told
+       * in the window, not a bug. */
+      g_message ("History is off: %s", error->message);
+      g_clear_error (&self->store_error);
+      self->store_error = g_steal_pointer (&error);
+      self->store_ready = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_STORE]);
+      return;
+    }
+
+  g_set_object (&self->opening, store);
+  find_unfinished (self);
+}
+
+static void
+open_store (GleanerApplication *self)
+{
+  g_autofree char *path = gleaner_session_store_get_default_path ();
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->opening);
+  gleaner_session_store_new_async (path, self->cancellable, store_open_cb, g_object_ref (self));
+}
+
+static GleanerWindow *
+find_window_with_session (GleanerApplication *self,
+                          gint64              session_id)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (GLEANER_IS_WINDOW (l->data) && gleaner_window_get_session_id (l->data) == session_id)
+      return l->data;
+
+  return NULL;
 }
 
 static GleanerWindow *
@@ -178,12 +306,33 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+static void
+history_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GleanerApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gleaner_history_window_present (self, parent);
+}
+
+static void
+reset_history_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  gleaner_application_reset_history (GLEANER_APPLICATION (user_data));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "new-window", new_window_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
+  { "history", history_action, NULL, NULL, NULL, { 0 } },
+  { "reset-history", reset_history_action, NULL, NULL, NULL, { 0 } },
 };
 
 static void
@@ -198,6 +347,7 @@ gleaner_application_startup (GApplication *app)
     { "app.new-window", { "<Control>n", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
+    { "app.history", { "<Control>h", NULL } },
     /* Reached through app.shortcuts; one accelerator, one action. */
     { "win.show-help-overlay", { NULL, NULL } },
   };
@@ -211,6 +361,21 @@ gleaner_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
                                            accels[i].accels);
+
+  open_store (self);
+}
+
+static void
+gleaner_application_shutdown (GApplication *app)
+{
+  GleanerApplication *self = GLEANER_APPLICATION (app);
+
+  G_APPLICATION_CLASS (gleaner_application_parent_class)->shutdown (app);
+
+  /* Dropping the last reference writes what is still queued, then closes. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->opening);
+  g_clear_object (&self->store);
 }
 
 static void
@@ -218,9 +383,36 @@ gleaner_application_dispose (GObject *object)
 {
   GleanerApplication *self = (GleanerApplication *)object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->opening);
+  g_clear_object (&self->store);
+  g_clear_object (&self->unfinished);
+  g_clear_error (&self->store_error);
 
   G_OBJECT_CLASS (gleaner_application_parent_class)->dispose (object);
+}
+
+static void
+gleaner_application_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  GleanerApplication *self = GLEANER_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_UNFINISHED_SESSION:
+      g_value_set_object (value, gleaner_application_get_unfinished_session (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -230,16 +422,29 @@ gleaner_application_class_init (GleanerApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = gleaner_application_dispose;
+  object_class->get_property = gleaner_application_get_property;
 
   app_class->activate = gleaner_application_activate;
   app_class->open = gleaner_application_open;
   app_class->startup = gleaner_application_startup;
+  app_class->shutdown = gleaner_application_shutdown;
+
+  /* Notified when opening is over (with a store or with an error) and when
+   * the history is started anew. */
+  properties[PROP_SESSION_STORE] =
+    g_param_spec_object ("session-store", NULL, NULL, GLEANER_TYPE_SESSION_STORE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNFINISHED_SESSION] =
+    g_param_spec_object ("unfinished-session", NULL, NULL, GLEANER_TYPE_SESSION_INFO,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 gleaner_application_init (GleanerApplication *self)
 {
   self->settings = gleaner_settings_new ();
+  self->cancellable = g_cancellable_new ();
 }
 
 GleanerApplication *
@@ -264,4 +469,215 @@ gleaner_application_get_settings (GleanerApplication *self)
   g_return_val_if_fail (GLEANER_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * gleaner_application_get_session_store:
+ *
+ * Returns: (transfer none) (nullable): the journal every window writes to;
+ *   %NULL while it opens and when history is off
+ */
+GleanerSessionStore *
+gleaner_application_get_session_store (GleanerApplication *self)
+{
+  g_return_val_if_fail (GLEANER_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/* Whether opening the store is over (it is open, or history is off). */
+gboolean
+gleaner_application_get_store_ready (GleanerApplication *self)
+{
+  g_return_val_if_fail (GLEANER_IS_APPLICATION (self), FALSE);
+
+  return self->store_ready;
+}
+
+/**
+ * gleaner_application_get_store_error:
+ *
+ * Returns: (transfer none) (nullable): why history is off (a
+ *   %GLEANER_STORE_ERROR), %NULL while it opens or once it is open
+ */
+const GError *
+gleaner_application_get_store_error (GleanerApplication *self)
+{
+  g_return_val_if_fail (GLEANER_IS_APPLICATION (self), NULL);
+
+  return self->store != NULL ? NULL : self->store_error;
+}
+
+/**
+ * gleaner_application_get_unfinished_session:
+ *
+ * Returns: (transfer none) (nullable): the session a crash left unfinished,
+ *   while it is on offer
+ */
+GleanerSessionInfo *
+gleaner_application_get_unfinished_session (GleanerApplication *self)
+{
+  g_return_val_if_fail (GLEANER_IS_APPLICATION (self), NULL);
+
+  return self->store != NULL ? self->unfinished : NULL;
+}
+
+static GleanerSessionInfo *
+take_unfinished (GleanerApplication *self)
+{
+  GleanerSessionInfo *info = g_steal_pointer (&self->unfinished);
+
+  if (info != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNFINISHED_SESSION]);
+
+  return info;
+}
+
+/**
+ * gleaner_application_restore_unfinished:
+ * @window: an empty #GleanerWindow
+ *
+ * What the restore bar's Restore does: @window takes the unfinished session
+ * over (its results shown, its missing links queued for Start) and keeps
+ * journaling into it. The offer goes away in every window.
+ */
+void
+gleaner_application_restore_unfinished (GleanerApplication *self,
+                                        GtkWindow          *window)
+{
+  g_autoptr(GleanerSessionInfo) info = NULL;
+
+  g_return_if_fail (GLEANER_IS_APPLICATION (self));
+  g_return_if_fail (GLEANER_IS_WINDOW (window));
+
+  info = take_unfinished (self);
+  if (info == NULL || self->store == NULL)
+    return;
+
+  gleaner_window_load_session (GLEANER_WINDOW (window), gleaner_session_info_get_id (info));
+}
+
+/* What the restore bar's Discard does: the session is over; History keeps it. */
+void
+gleaner_application_discard_unfinished (GleanerApplication *self)
+{
+  g_autoptr(GleanerSessionInfo) info = NULL;
+
+  g_return_if_fail (GLEANER_IS_APPLICATION (self));
+
+  info = take_unfinished (self);
+  if (info != NULL && self->store != NULL)
+    gleaner_session_store_set_finished (self->store, gleaner_session_info_get_id (info), TRUE);
+}
+
+/* Whether a window journals into @session_id (History does not delete those). */
+gboolean
+gleaner_application_is_session_open (GleanerApplication *self,
+                                     gint64              session_id)
+{
+  g_return_val_if_fail (GLEANER_IS_APPLICATION (self), FALSE);
+
+  return session_id > 0 && find_window_with_session (self, session_id) != NULL;
+}
+
+/**
+ * gleaner_application_open_session:
+ * @session_id: a session of the store
+ * @preferred: (nullable): the window History was opened from; %NULL for the
+ *   active window
+ *
+ * What History's Open does: shows the window that has the session already,
+ * or loads it into @preferred when that one is empty, or into a new window.
+ */
+void
+gleaner_application_open_session (GleanerApplication *self,
+                                  gint64              session_id,
+                                  GtkWindow          *preferred)
+{
+  GleanerWindow *window;
+  GtkWindow *active = preferred;
+
+  g_return_if_fail (GLEANER_IS_APPLICATION (self));
+  g_return_if_fail (session_id > 0);
+
+  if (self->store == NULL)
+    return;
+
+  window = find_window_with_session (self, session_id);
+  if (window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  /* Opening the session on offer is restoring it. */
+  if (self->unfinished != NULL && gleaner_session_info_get_id (self->unfinished) == session_id)
+    g_object_unref (take_unfinished (self));
+
+  if (active == NULL)
+    active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (GLEANER_IS_WINDOW (active) && gleaner_window_get_is_empty (GLEANER_WINDOW (active)))
+    window = GLEANER_WINDOW (active);
+  else
+    window = new_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  gleaner_window_load_session (window, session_id);
+}
+
+/* History deleted @session_id: it is no longer on offer. */
+void
+gleaner_application_session_deleted (GleanerApplication *self,
+                                     gint64              session_id)
+{
+  g_return_if_fail (GLEANER_IS_APPLICATION (self));
+
+  if (self->unfinished != NULL && gleaner_session_info_get_id (self->unfinished) == session_id)
+    g_object_unref (take_unfinished (self));
+}
+
+/**
+ * gleaner_application_reset_history:
+ *
+ * What "Start a New History" does after the journal was found damaged: the
+ * file is moved aside (kept for rescue, never deleted) and a new one opened.
+ */
+void
+gleaner_application_reset_history (GleanerApplication *self)
+{
+  g_autofree char *path = gleaner_session_store_get_default_path ();
+  g_autofree char *moved = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  g_return_if_fail (GLEANER_IS_APPLICATION (self));
+
+  if (self->store != NULL || !self->store_ready)
+    return;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!gleaner_session_store_move_aside (path, &moved, &error))
+    {
+      g_message ("Could not move the damaged history aside: %s", error->message);
+      g_clear_error (&self->store_error);
+      self->store_error = g_steal_pointer (&error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_STORE]);
+      return;
+    }
+
+  if (GLEANER_IS_WINDOW (window) && moved != NULL)
+    {
+      g_autofree char *name = g_filename_display_basename (moved);
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is a file name */
+      message = g_strdup_printf (_("Started a new history. The damaged one was kept as “%s”."),
+                                 name);
+      gleaner_window_show_toast (GLEANER_WINDOW (window), message);
+    }
+
+  g_clear_error (&self->store_error);
+  self->store_ready = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_STORE]);
+  open_store (self);
 }

@@ -317,3 +317,62 @@ gleaner_ui_settings_set_number (GSettings  *settings,
   }
   g_variant_unref (next);
 }
+
+/* The title a new session gets in History: the first few hosts of its links.
+ * Hosts only, no words, so it reads the same in every language. */
+#define TITLE_HOSTS      3
+#define TITLE_SCAN_URLS  1000
+
+char *
+gleaner_ui_session_title (const char * const *urls,
+                          gsize               n_urls)
+{
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
+  gboolean more = FALSE;
+  GString *title = g_string_new (NULL);
+
+  for (gsize i = 0; i < MIN (n_urls, TITLE_SCAN_URLS); i++)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (urls[i], G_URI_FLAGS_NONE, NULL);
+      const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+      gboolean seen = FALSE;
+
+      if (host == NULL || host[0] == '\0')
+        host = urls[i];
+      for (guint j = 0; j < hosts->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (hosts, j), host);
+      if (seen)
+        continue;
+      if (hosts->len == TITLE_HOSTS)
+        {
+          more = TRUE;
+          break;
+        }
+      g_ptr_array_add (hosts, g_strdup (host));
+    }
+
+  for (guint j = 0; j < hosts->len; j++)
+    {
+      if (j > 0)
+        g_string_append (title, ", ");
+      g_string_append (title, g_ptr_array_index (hosts, j));
+    }
+  if (more)
+    g_string_append (title, ", …");
+
+  return g_string_free (title, FALSE);
+}
+
+/* When a session was made, for History: "12 March 2026, 14:03" in the user's words. */
+char *
+gleaner_ui_format_date (gint64 time_us)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+
+  if (when == NULL)
+    return g_strdup ("");
+
+  /* Translators: the date and time a session began, in History;
+   * see the format codes of g_date_time_format() */
+  return g_date_time_format (when, _("%-d %B %Y, %H:%M"));
+}

@@ -30,6 +30,9 @@ gboolean       gleaner_ui_format_for_name     (const char    *basename,
 GFile         *gleaner_ui_resolve_export_file (GFile         *chosen,
                                                GleanerFormat  chosen_format,
                                                GleanerFormat *format);
+char          *gleaner_ui_session_title       (const char * const *urls,
+                                               gsize          n_urls);
+char          *gleaner_ui_format_date         (gint64         time_us);
 
 /* GSettings access that tolerates a missing schema (@settings NULL) or key,
  * and numbers stored as any of the integer or double types. */

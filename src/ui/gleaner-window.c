@@ -13,6 +13,7 @@
 #include "gleaner-engine.h"
 #include "gleaner-rejected-window.h"
 #include "gleaner-result-list.h"
+#include "gleaner-session-store.h"
 #include "gleaner-ui-util.h"
 #include "gleaner-window.h"
 
@@ -78,6 +79,12 @@ struct _GleanerWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkRevealer          *tls_revealer;
+  GtkRevealer          *restore_revealer;
+  GtkLabel             *restore_label;
+  GtkRevealer          *history_revealer;
+  GtkLabel             *history_label;
+  GtkLabel             *history_detail_label;
+  GtkWidget            *history_reset_button;
   GtkStack             *main_stack;
   GtkWidget            *empty_paste_button;
   AdwStatusPage        *ready_page;
@@ -118,6 +125,8 @@ struct _GleanerWindow
   GtkNativeDialog      *native_dialog;   /* GTK < 4.10 file chooser in use */
   GPtrArray            *backlog;         /* GleanerResult delivered, not yet in results */
   char                 *needle;          /* casefolded filter text, NULL for none */
+  GleanerApplication   *app;             /* NULL for a window without one (tests) */
+  GleanerSessionStore  *store;           /* the app's journal; NULL: history is off */
 
   /* Borrowed */
   GtkColumnViewColumn  *columns[N_COLUMNS];
@@ -136,6 +145,12 @@ struct _GleanerWindow
   gboolean              filter_active;
   gboolean              ignore_tls_errors;
   gboolean              run_ignores_tls;
+
+  /* The journal: this window's session in the store. Journaling only
+   * enqueues (the store writes in its own thread), so it never blocks. */
+  gint64                session_id;      /* 0 until the first Start (or a restore) */
+  gboolean              loading;         /* a session is being read back */
+  gboolean              history_problem_dismissed;
 
   /* The current (or last) run */
   guint64               run_n_added;
@@ -165,6 +180,8 @@ static GParamSpec *properties[N_PROPS];
 static void update_ui       (GleanerWindow *self);
 static void update_progress (GleanerWindow *self,
                              gboolean       force);
+static void update_bars     (GleanerWindow *self);
+static GleanerSessionInfo *offered_session (GleanerWindow *self);
 
 static void
 target_clear (gpointer data)
@@ -655,6 +672,8 @@ update_actions (GleanerWindow *self)
                                  running || n_rows > 0 || self->queue->len > 0 || n_rejected > 0);
   gtk_widget_action_set_enabled (widget, "win.show-rejected", n_rejected > 0);
   gtk_widget_action_set_enabled (widget, "win.find", n_rows > 0);
+  gtk_widget_action_set_enabled (widget, "win.restore-session", offered_session (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.discard-session", offered_session (self) != NULL);
 }
 
 static char *
@@ -750,6 +769,7 @@ update_ui (GleanerWindow *self)
                                  self->ignore_tls_errors || (running && self->run_ignores_tls));
 
   update_actions (self);
+  update_bars (self);
 }
 
 static void
@@ -811,6 +831,119 @@ update_progress (GleanerWindow *self,
       text = g_steal_pointer (&with_rate);
     }
   gtk_label_set_text (self->progress_label, text);
+}
+
+/* The journal */
+
+static gboolean
+journaling (GleanerWindow *self)
+{
+  return self->store != NULL && self->session_id > 0;
+}
+
+static void
+journal_targets (GleanerWindow *self,
+                 const Target  *targets,
+                 guint          n_targets)
+{
+  g_autofree guint64 *ids = NULL;
+  g_autofree const char **urls = NULL;
+
+  if (!journaling (self) || n_targets == 0)
+    return;
+
+  ids = g_new (guint64, n_targets);
+  urls = g_new (const char *, n_targets);
+  for (guint i = 0; i < n_targets; i++)
+    {
+      ids[i] = targets[i].id;
+      urls[i] = targets[i].url;
+    }
+  gleaner_session_store_add_targets (self->store, self->session_id, ids,
+                                     (const char * const *)urls, n_targets, NULL);
+}
+
+/* A run starts: a new session, or the window's own again (more links, a re-run,
+ * a restored session) which is unfinished until this run is over. */
+static void
+journal_begin (GleanerWindow *self)
+{
+  g_autofree const char **urls = NULL;
+  g_autofree char *title = NULL;
+  guint n;
+
+  if (self->store == NULL)
+    return;
+
+  if (self->session_id > 0)
+    {
+      gleaner_session_store_set_finished (self->store, self->session_id, FALSE);
+      return;
+    }
+
+  n = MIN (self->queue->len, 1000);
+  urls = g_new (const char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    urls[i] = g_array_index (self->queue, Target, i).url;
+  title = gleaner_ui_session_title ((const char * const *)urls, n);
+  self->session_id = gleaner_session_store_begin_session (self->store, title);
+  g_debug ("Journaling into session %" G_GINT64_FORMAT, self->session_id);
+}
+
+/* The store opened (or was replaced) while a run was going: journal what the
+ * window already has, so that a crash from now on loses nothing. */
+static void
+journal_catch_up (GleanerWindow *self)
+{
+  GListModel *rows = G_LIST_MODEL (self->results);
+  guint n_rows = g_list_model_get_n_items (rows);
+  g_autoptr(GArray) targets = g_array_new (FALSE, FALSE, sizeof (Target));
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      GleanerResult *result = g_list_model_get_item (rows, i);
+      Target target = { gleaner_result_get_id (result), (char *)gleaner_result_get_url (result) };
+
+      g_array_append_val (targets, target);
+      g_ptr_array_add (results, result);
+    }
+  g_hash_table_iter_init (&iter, self->in_flight);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Target target = { GPOINTER_TO_SIZE (key), value };
+
+      g_array_append_val (targets, target);
+    }
+
+  if (targets->len == 0)
+    return;
+
+  {
+    g_autofree const char **urls = g_new (const char *, targets->len);
+    g_autofree char *title = NULL;
+
+    for (guint i = 0; i < targets->len; i++)
+      urls[i] = g_array_index (targets, Target, i).url;
+    title = gleaner_ui_session_title ((const char * const *)urls, MIN (targets->len, 1000));
+    self->session_id = gleaner_session_store_begin_session (self->store, title);
+  }
+  journal_targets (self, (const Target *)(gpointer)targets->data, targets->len);
+  g_ptr_array_extend (results, self->backlog, (GCopyFunc)g_object_ref, NULL);
+  if (results->len > 0)
+    gleaner_session_store_add_results (self->store, self->session_id, results);
+}
+
+/* The window is done with its session: a normal close, or Clear. */
+static void
+journal_end (GleanerWindow *self)
+{
+  if (journaling (self))
+    gleaner_session_store_set_finished (self->store, self->session_id, TRUE);
+  self->session_id = 0;
 }
 
 /* Runs */
@@ -919,6 +1052,11 @@ finish_run (GleanerWindow *self,
   /* Everything fetched so far is shown, stopped or not. */
   flush_backlog (self, TRUE);
 
+  /* A stopped run is not over: its links wait for Start, and after a crash
+   * they are offered again. */
+  if (!stopped && self->queue->len == 0 && journaling (self))
+    gleaner_session_store_set_finished (self->store, self->session_id, TRUE);
+
   self->run_end_us = g_get_monotonic_time ();
   self->run_stopped = stopped;
 
@@ -938,6 +1076,10 @@ pipeline_results_cb (GleanerPipeline *pipeline,
 {
   if (pipeline != self->pipeline)
     return;
+
+  /* Journaled as delivered: the store takes references, the writer thread does the rest. */
+  if (journaling (self))
+    gleaner_session_store_add_results (self->store, self->session_id, results);
 
   for (guint i = 0; i < results->len; i++)
     {
@@ -976,6 +1118,7 @@ hand_over_queue (GleanerWindow *self)
 {
   g_assert (self->pipeline != NULL);
 
+  journal_targets (self, (const Target *)(gpointer)self->queue->data, self->queue->len);
   for (guint i = 0; i < self->queue->len; i++)
     {
       Target *target = &g_array_index (self->queue, Target, i);
@@ -1045,6 +1188,7 @@ start_run (GleanerWindow *self)
   self->rate = 0.0;
   self->run_stopped = FALSE;
 
+  journal_begin (self);
   hand_over_queue (self);
   running_changed (self);
 }
@@ -1110,6 +1254,312 @@ stop_run (GleanerWindow *self)
                                               n_unfetched), n);
       show_toast (self, message);
     }
+}
+
+/* Sessions: the restore offer, history problems, reading a session back */
+
+/* The session a crash left unfinished, while this window offers to restore it:
+ * only while the window has nothing else to show, so a restore never mixes
+ * with links pasted meanwhile (the offer comes back once they are cleared). */
+static GleanerSessionInfo *
+offered_session (GleanerWindow *self)
+{
+  GleanerSessionInfo *info = NULL;
+
+  if (self->app != NULL && self->store != NULL)
+    info = gleaner_application_get_unfinished_session (self->app);
+  if (info == NULL || !gleaner_window_get_is_empty (self))
+    return NULL;
+
+  return info;
+}
+
+static void
+update_restore_bar (GleanerWindow *self)
+{
+  GleanerSessionInfo *info = offered_session (self);
+
+  if (info != NULL)
+    {
+      guint64 n_targets = gleaner_session_info_get_n_targets (info);
+      guint64 n_missing = gleaner_session_info_get_n_missing (info);
+      g_autofree char *targets = gleaner_ui_format_count (n_targets);
+      g_autofree char *missing = gleaner_ui_format_count (n_missing);
+      g_autofree char *closed = NULL;
+      g_autofree char *text = NULL;
+
+      /* Translators: the restore bar after a crash; %s is a number of links */
+      closed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Gleaner was closed while fetching %s link.",
+                                             "Gleaner was closed while fetching %s links.",
+                                             n_targets), targets);
+      if (n_missing == 0)
+        /* Translators: the restore bar, after "Gleaner was closed while fetching 12 links." */
+        text = g_strdup_printf ("%s %s", closed, _("Restore them?"));
+      else
+        /* Translators: the restore bar, after "Gleaner was closed while fetching 1,234 links.";
+         * %s is how many of them were not fetched yet */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%s Restore them and fetch the %s that is missing?",
+                                             "%s Restore them and fetch the %s that are missing?",
+                                             n_missing), closed, missing);
+      gtk_label_set_text (self->restore_label, text);
+    }
+
+  gtk_revealer_set_reveal_child (self->restore_revealer, info != NULL);
+}
+
+static void
+update_history_bar (GleanerWindow *self)
+{
+  const GError *error = NULL;
+  const char *text = NULL;
+
+  if (self->app != NULL)
+    error = gleaner_application_get_store_error (self->app);
+
+  if (error != NULL && error->domain == GLEANER_STORE_ERROR)
+    {
+      switch ((GleanerStoreError)error->code)
+        {
+        case GLEANER_STORE_ERROR_CORRUPT:
+          text = _("Gleaner’s history is damaged and cannot be read, so this session "
+                   "will not be saved. Start a new history to save it; the damaged one is kept.");
+          break;
+        case GLEANER_STORE_ERROR_TOO_NEW:
+          text = _("Gleaner’s history was saved by a newer version of Gleaner. It is left "
+                   "untouched, and this session will not be saved.");
+          break;
+        case GLEANER_STORE_ERROR_IO:
+        default:
+          text = _("Gleaner’s history could not be opened, so this session will not be saved.");
+          break;
+        }
+    }
+  else if (error != NULL)
+    text = _("Gleaner’s history could not be opened, so this session will not be saved.");
+
+  if (text != NULL)
+    {
+      gtk_label_set_text (self->history_label, text);
+      /* The store's own message: technical, in English, names the file. */
+      gtk_label_set_text (self->history_detail_label, error->message);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->history_detail_label), error->message);
+      gtk_widget_set_visible (self->history_reset_button,
+                              g_error_matches (error, GLEANER_STORE_ERROR,
+                                               GLEANER_STORE_ERROR_CORRUPT));
+    }
+  gtk_revealer_set_reveal_child (self->history_revealer,
+                                 text != NULL && !self->history_problem_dismissed);
+}
+
+static void
+update_bars (GleanerWindow *self)
+{
+  /* The template's children are gone once the window is disposed. */
+  if (self->restore_revealer == NULL)
+    return;
+
+  update_restore_bar (self);
+  update_history_bar (self);
+}
+
+static void
+write_error_cb (GleanerSessionStore *store,
+                GParamSpec          *pspec,
+                GleanerWindow       *self)
+{
+  const GError *error = gleaner_session_store_get_write_error (store);
+  g_autofree char *message = NULL;
+
+  if (error == NULL || !journaling (self))
+    return;
+
+  /* Translators: %s says why (a technical message) */
+  message = g_strdup_printf (_("Could not save to the history: %s"), error->message);
+  show_toast (self, message);
+}
+
+/* Follows the application's store: it opens after the window appears, and a
+ * damaged one may be replaced by a new history. */
+static void
+sync_store (GleanerWindow *self)
+{
+  GleanerSessionStore *store = NULL;
+
+  if (self->app != NULL)
+    store = gleaner_application_get_session_store (self->app);
+
+  if (store != self->store)
+    {
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_data (self->store, self);
+      g_set_object (&self->store, store);
+      /* Ids of another store mean nothing in this one. */
+      self->session_id = 0;
+      if (store != NULL)
+        {
+          g_signal_connect_object (store, "notify::write-error", G_CALLBACK (write_error_cb),
+                                   self, 0);
+          if (self->pipeline != NULL)
+            journal_catch_up (self);
+        }
+    }
+
+  if (self->app != NULL && gleaner_application_get_store_error (self->app) == NULL)
+    self->history_problem_dismissed = FALSE;
+  update_ui (self);
+}
+
+static void
+app_store_changed_cb (GleanerApplication *app,
+                      GParamSpec         *pspec,
+                      GleanerWindow      *self)
+{
+  sync_store (self);
+}
+
+static void
+app_unfinished_changed_cb (GleanerApplication *app,
+                           GParamSpec         *pspec,
+                           GleanerWindow      *self)
+{
+  update_ui (self);
+}
+
+/* GtkWindow sets its application after constructed(), and unsets it on destroy. */
+static void
+application_changed_cb (GleanerWindow *self,
+                        GParamSpec    *pspec,
+                        gpointer       user_data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if ((GtkApplication *)self->app == app)
+    return;
+
+  if (self->app != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->app, self);
+      g_clear_object (&self->app);
+    }
+  if (GLEANER_IS_APPLICATION (app))
+    {
+      self->app = g_object_ref (GLEANER_APPLICATION (app));
+      g_signal_connect_object (app, "notify::session-store", G_CALLBACK (app_store_changed_cb),
+                               self, 0);
+      g_signal_connect_object (app, "notify::unfinished-session",
+                               G_CALLBACK (app_unfinished_changed_cb), self, 0);
+    }
+  sync_store (self);
+}
+
+/* Shows a journaled session: its results as rows, its missing links (never
+ * fetched, or cut short) queued for Start, and journals on into it. */
+static void
+apply_session (GleanerWindow          *self,
+               GleanerSessionContents *contents)
+{
+  g_autoptr(GArray) missing = gleaner_session_contents_get_missing (contents, TRUE);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint64 n_targets = contents->targets->len;
+  g_autofree char *n = NULL;
+  g_autofree char *restored = NULL;
+  g_autofree char *message = NULL;
+
+  self->session_id = gleaner_session_info_get_id (contents->info);
+
+  /* Re-pasting the same list adds nothing twice; new links get new ids. */
+  for (guint i = 0; i < contents->targets->len; i++)
+    {
+      const GleanerSessionTarget *target = &g_array_index (contents->targets,
+                                                           GleanerSessionTarget, i);
+
+      self->next_id = MAX (self->next_id, target->id);
+      if (self->url_list != NULL)
+        gleaner_url_list_add_line (self->url_list, target->url, strlen (target->url));
+    }
+  if (self->url_list != NULL)
+    {
+      g_ptr_array_unref (gleaner_url_list_take_urls (self->url_list));
+      g_ptr_array_unref (gleaner_url_list_take_rejections (self->url_list));
+      self->n_recognised = gleaner_url_list_get_n_urls (self->url_list);
+      self->n_duplicates = gleaner_url_list_get_n_duplicates (self->url_list);
+    }
+
+  /* A row cut short by Stop is to be fetched, not shown as a failure. */
+  for (guint i = 0; i < contents->results->len; i++)
+    {
+      GleanerResult *result = g_ptr_array_index (contents->results, i);
+
+      self->next_id = MAX (self->next_id, gleaner_result_get_id (result));
+      if (gleaner_result_get_error_kind (result) != GLEANER_ERROR_CANCELLED)
+        g_ptr_array_add (rows, result);
+    }
+  if (rows->len > 0)
+    gleaner_result_list_apply (self->results, rows);
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      GleanerSessionTarget *target = &g_array_index (missing, GleanerSessionTarget, i);
+      Target queued = { target->id, g_steal_pointer (&target->url) };
+
+      g_array_append_val (self->queue, queued);
+    }
+
+  n = gleaner_ui_format_count (n_targets);
+  restored = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Restored %s link.",
+                                           "Restored %s links.", n_targets), n);
+  if (missing->len > 0)
+    {
+      g_autofree char *m = gleaner_ui_format_count (missing->len);
+
+      /* Translators: after "Restored 1,234 links."; %s is a number of links */
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%s Start fetches the %s that is missing.",
+                                              "%s Start fetches the %s that are missing.",
+                                              missing->len), restored, m);
+    }
+  show_toast (self, message != NULL ? message : restored);
+
+  update_ui (self);
+}
+
+static void
+load_session_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(GleanerWindow) self = user_data;
+  g_autoptr(GleanerSessionContents) contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GleanerWindow *target = self;
+
+  contents = gleaner_session_store_load_session_finish (GLEANER_SESSION_STORE (source), res, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->loading = FALSE;
+  if (contents == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why (a technical message) */
+      message = g_strdup_printf (_("Could not open the session: %s"), error->message);
+      show_toast (self, message);
+      update_ui (self);
+      return;
+    }
+
+  /* Links pasted while it loaded: the session gets a window of its own. */
+  if (!gleaner_window_get_is_empty (self) && self->app != NULL)
+    {
+      target = gleaner_window_new (GTK_APPLICATION (self->app));
+      gtk_window_present (GTK_WINDOW (target));
+    }
+  if (gleaner_window_get_is_empty (target))
+    apply_session (target, contents);
+  update_ui (self);
 }
 
 /* Input */
@@ -1989,6 +2439,7 @@ clear_action (GtkWidget  *widget,
       gleaner_pipeline_cancel (self->pipeline);
       finish_run (self, TRUE);
     }
+  journal_end (self);
 
   g_hash_table_remove_all (self->in_flight);
   g_clear_handle_id (&self->backlog_source, g_source_remove);
@@ -2019,6 +2470,42 @@ show_rejected_action (GtkWidget  *widget,
   GleanerWindow *self = GLEANER_WINDOW (widget);
 
   gleaner_rejected_window_present (GTK_WINDOW (self), self->rejections, self->n_rejected);
+}
+
+static void
+restore_session_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GleanerWindow *self = GLEANER_WINDOW (widget);
+
+  if (self->app != NULL && gleaner_window_get_is_empty (self))
+    gleaner_application_restore_unfinished (self->app, GTK_WINDOW (self));
+}
+
+static void
+discard_session_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  GleanerWindow *self = GLEANER_WINDOW (widget);
+
+  if (self->app == NULL || gleaner_application_get_unfinished_session (self->app) == NULL)
+    return;
+
+  gleaner_application_discard_unfinished (self->app);
+  show_toast (self, _("The unfinished session is kept in History"));
+}
+
+static void
+dismiss_history_problem_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  GleanerWindow *self = GLEANER_WINDOW (widget);
+
+  self->history_problem_dismissed = TRUE;
+  update_bars (self);
 }
 
 static void
@@ -2156,6 +2643,9 @@ gleaner_window_close_request (GtkWindow *window)
       gleaner_pipeline_cancel (self->pipeline);
       finish_run (self, TRUE);
     }
+  /* Closed on purpose, stopped or not: nothing to restore next time (History
+   * still has it). Only a crash leaves a session unfinished. */
+  journal_end (self);
 
   return GTK_WINDOW_CLASS (gleaner_window_parent_class)->close_request (window);
 }
@@ -2223,6 +2713,16 @@ gleaner_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->backlog_source, g_source_remove);
+  if (self->app != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->app, self);
+      g_clear_object (&self->app);
+    }
+  if (self->store != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->store, self);
+      g_clear_object (&self->store);
+    }
   if (self->pipeline != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->pipeline, self);
@@ -2350,6 +2850,12 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, tls_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, restore_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, restore_label);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, history_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, history_label);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, history_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, history_reset_button);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, empty_paste_button);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, ready_page);
@@ -2401,6 +2907,10 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "win.show-rejected", NULL, show_rejected_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-session", NULL, restore_session_action);
+  gtk_widget_class_install_action (widget_class, "win.discard-session", NULL, discard_session_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-history-problem", NULL,
+                                   dismiss_history_problem_action);
   gtk_widget_class_install_property_action (widget_class, "win.outcome", "outcome");
   gtk_widget_class_install_property_action (widget_class, "win.ignore-tls-errors", "ignore-tls-errors");
 
@@ -2488,6 +2998,8 @@ gleaner_window_init (GleanerWindow *self)
   gtk_drop_target_set_gtypes (drop, drop_types, G_N_ELEMENTS (drop_types));
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->main_stack), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
 
   update_ui (self);
   gtk_window_set_focus (GTK_WINDOW (self), self->empty_paste_button);
@@ -2665,4 +3177,89 @@ gleaner_window_sort_by_column (GleanerWindow *self,
     }
 
   return FALSE;
+}
+
+/* Nothing shown, queued, running or on its way in: a restore or a session
+ * from History may go into this window. */
+gboolean
+gleaner_window_get_is_empty (GleanerWindow *self)
+{
+  g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
+
+  return self->pipeline == NULL &&
+         self->queue->len == 0 &&
+         g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0 &&
+         !gleaner_window_get_parsing (self) &&
+         !self->loading;
+}
+
+/* The session this window journals into; 0 for none (yet). */
+gint64
+gleaner_window_get_session_id (GleanerWindow *self)
+{
+  g_return_val_if_fail (GLEANER_IS_WINDOW (self), 0);
+
+  return self->session_id;
+}
+
+/**
+ * gleaner_window_load_session:
+ * @session_id: a session of the application's store
+ *
+ * Reads the session back (in a thread) and shows it: its results as rows,
+ * its missing links queued for Start; the window then journals into it. When
+ * the window is no longer empty by the time it is read, the session opens in
+ * a new window.
+ */
+void
+gleaner_window_load_session (GleanerWindow *self,
+                             gint64         session_id)
+{
+  g_return_if_fail (GLEANER_IS_WINDOW (self));
+  g_return_if_fail (session_id > 0);
+
+  if (self->store == NULL)
+    return;
+
+  self->loading = TRUE;
+  gleaner_session_store_load_session_async (self->store, session_id, self->cancellable,
+                                            load_session_cb, g_object_ref (self));
+  update_ui (self);
+}
+
+/* Whether a session is being read back. */
+gboolean
+gleaner_window_get_loading (GleanerWindow *self)
+{
+  g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
+
+  return self->loading;
+}
+
+/* Whether the restore bar is up (the state, not the animation). */
+gboolean
+gleaner_window_get_restore_offered (GleanerWindow *self)
+{
+  g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->restore_revealer);
+}
+
+/* Whether the bar saying that history is off is up. */
+gboolean
+gleaner_window_get_history_problem_shown (GleanerWindow *self)
+{
+  g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->history_revealer);
+}
+
+void
+gleaner_window_show_toast (GleanerWindow *self,
+                           const char    *message)
+{
+  g_return_if_fail (GLEANER_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  show_toast (self, message);
 }

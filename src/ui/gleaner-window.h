@@ -50,5 +50,14 @@ void               gleaner_window_export_async      (GleanerWindow        *self,
 GFile             *gleaner_window_export_finish     (GleanerWindow        *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
+gboolean           gleaner_window_get_is_empty      (GleanerWindow        *self);
+gint64             gleaner_window_get_session_id    (GleanerWindow        *self);
+void               gleaner_window_load_session      (GleanerWindow        *self,
+                                                     gint64                session_id);
+gboolean           gleaner_window_get_loading       (GleanerWindow        *self);
+gboolean           gleaner_window_get_restore_offered (GleanerWindow      *self);
+gboolean           gleaner_window_get_history_problem_shown (GleanerWindow *self);
+void               gleaner_window_show_toast        (GleanerWindow        *self,
+                                                     const char           *message);
 
 G_END_DECLS
