@@ -27,6 +27,9 @@
 /* Retry backoff: 0.5 s, 1 s, 2 s, ... with jitter, never past the deadline. */
 #define BACKOFF_BASE_MS   500
 
+/* libsoup's own message (looked up in libsoup's catalogue, not ours). */
+static const char libsoup_header_too_big[] = "Header too big";
+
 #define ACCEPT_HEADER "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 /* Each fetch thread owns one GleanerFetcher: its own SoupSession, created in
@@ -285,8 +288,8 @@ classify_error (GleanerFetcher *self,
       message = g_strdup (_("Connection refused: nothing is listening at this address"));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
-           (g_str_equal (error->message, "Header too big") ||
-            g_str_equal (error->message, dgettext ("libsoup-3.0", "Header too big"))))
+           (g_str_equal (error->message, libsoup_header_too_big) ||
+            g_str_equal (error->message, dgettext ("libsoup-3.0", libsoup_header_too_big))))
     {
       /* libsoup reports an oversized response head as partial input; it is
        * the server's fault and will not get better on a second try. */
