@@ -89,9 +89,11 @@ struct _Core
   GMutex           fetchers_lock;
   GPtrArray       *fetchers;
 
-  /* Guards `hosts`: host name -> HostSlot. */
+  /* Guards `hosts` (host name -> HostSlot) and `n_running` (worker loops
+   * started and not yet ended: what keeps pool threads busy). */
   GMutex           sched_lock;
   GHashTable      *hosts;
+  guint            n_running;
 
   GAsyncQueue     *pages;
   GPtrArray       *parsers;           /* GThread *, created and joined by the Core's owner */
@@ -330,9 +332,16 @@ core_schedule (Core *core,
       g_queue_init (&slot->waiting);
       g_hash_table_insert (core->hosts, g_strdup (job->host), slot);
     }
-  if (slot->active < core->config->per_host)
+  /* Start a worker for this host if it has none, or if it may have more and
+   * a pool thread is idle. Otherwise the target waits behind the host's
+   * running worker, which takes it next on the same thread, so it reuses that
+   * thread's keep-alive connection instead of paying a new connect (one round
+   * trip per page saved on a distant server). */
+  if (slot->active == 0 ||
+      (slot->active < core->config->per_host && core->n_running < core->config->n_workers))
     {
       slot->active++;
+      core->n_running++;
       run_now = TRUE;
     }
   else
@@ -345,10 +354,12 @@ core_schedule (Core *core,
     core_push_job (core, job);
 }
 
-/* Fetch thread: @host's request finished; start its next waiting target. */
-static void
-core_release_host (Core       *core,
-                   const char *host)
+/* Fetch thread: @host's request finished. Returns the host's next waiting
+ * target, which the same thread runs next (its connection to the host is
+ * still open), or %NULL when the host has none and its slot is released. */
+static Job *
+core_next_for_host (Core       *core,
+                    const char *host)
 {
   HostSlot *slot;
   Job *next = NULL;
@@ -359,15 +370,17 @@ core_release_host (Core       *core,
     {
       next = core_is_cancelled (core) ? NULL : g_queue_pop_head (&slot->waiting);
       if (next == NULL)
-        slot->active--;
+        {
+          slot->active--;
+          core->n_running--;
+        }
       /* Forget idle hosts, so a list of a million hosts does not grow the table. */
       if (slot->active == 0 && g_queue_is_empty (&slot->waiting))
         g_hash_table_remove (core->hosts, host);
     }
   gleaner_mutex_unlock (&core->sched_lock);
 
-  if (next != NULL)
-    core_push_job (core, next);
+  return next;
 }
 
 /* ---- fetch workers ---------------------------------------------------------- */
@@ -438,29 +451,36 @@ fetch_worker (gpointer data,
   Core *core = user_data;
 
   GLEANER_HAPPENS_AFTER (job);
-  if (!core_is_cancelled (core))
+  while (job != NULL)
     {
-      ThreadSlot *slot = core_get_thread_slot (core);
-      g_autoptr(GleanerResult) result = gleaner_result_new_for_url (job->id, job->url);
-      GleanerPage *page;
+      Job *next;
 
-      page = gleaner_fetcher_fetch (slot->fetcher, result, job->uri);
-      if (page != NULL)
+      if (!core_is_cancelled (core))
         {
-          /* Hand-off: the page (and its result) now belongs to the queue. */
-          if (core_acquire_flight (core))
-            gleaner_async_queue_push (core->pages, page);
+          ThreadSlot *slot = core_get_thread_slot (core);
+          g_autoptr(GleanerResult) result = gleaner_result_new_for_url (job->id, job->url);
+          GleanerPage *page;
+
+          page = gleaner_fetcher_fetch (slot->fetcher, result, job->uri);
+          if (page != NULL)
+            {
+              /* Hand-off: the page (and its result) now belongs to the queue. */
+              if (core_acquire_flight (core))
+                gleaner_async_queue_push (core->pages, page);
+              else
+                gleaner_page_free (page);
+            }
           else
-            gleaner_page_free (page);
+            {
+              core_deliver (core, result);
+            }
         }
-      else
-        {
-          core_deliver (core, result);
-        }
+
+      next = core_next_for_host (core, job->host);
+      job_free (job);
+      job = next;
     }
 
-  core_release_host (core, job->host);
-  job_free (job);
   /* The reaper frees what this worker touched once the pool is freed. */
   GLEANER_HAPPENS_BEFORE (core);
 }
