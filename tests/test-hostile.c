@@ -29,6 +29,7 @@
 #define BIG_PAGE_SIZE     (50 * 1024 * 1024)
 #define NESTING           100000
 #define N_TITLES          1000000
+#define LONG_TITLE_BYTES  (7 * 1024 * 1024)
 #define BOMB_UNIT         (1024 * 1024)
 #define BOMB_UNITS        1024               /* 1 GiB of spaces once decoded */
 #define SLOWLORIS_GAP_MS  2000
@@ -237,9 +238,28 @@ raw_big_page (GSocketConnection *conn,
   const char *start = g_str_has_suffix (path, "/title")
                       ? "<html><head><title>Big page</title></head><body><p>"
                       : "<html><head><meta name=x content=y></head><body><p>";
-  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                           "Content-Length: %d\r\nConnection: close\r\n\r\n",
-                                           BIG_PAGE_SIZE);
+  g_autofree char *head = NULL;
+
+  if (g_str_has_suffix (path, "/long-title"))
+    {
+      /* A 7 MB title that ends inside the body cap. */
+      const char *open = "<html><head><title>";
+      const char *close = "</title></head><body></body></html>";
+      gsize words = LONG_TITLE_BYTES / strlen ("word ") * strlen ("word ");
+
+      head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                              strlen (open) + words + strlen (close));
+      if (send_str (conn, head, cancellable) && send_str (conn, open, cancellable))
+        {
+          send_repeated (conn, "word ", words, cancellable);
+          send_str (conn, close, cancellable);
+        }
+      return;
+    }
+  head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                          "Content-Length: %d\r\nConnection: close\r\n\r\n",
+                          BIG_PAGE_SIZE);
 
   /* 50 MB on one line: no newline anywhere. */
   if (send_str (conn, head, cancellable) && send_str (conn, start, cancellable))
@@ -1058,14 +1078,24 @@ static void
 test_hostile_big_page (void)
 {
   g_autoptr(GleanerConfig) config = hostile_config ();
-  const char *urls[] = { "/big/title", "/big/none", NULL };
+  const char *urls[] = { "/big/title", "/big/none", "/big/long-title", NULL };
   g_autofree char *cap = g_format_size_full (GLEANER_DEFAULT_MAX_BODY, G_FORMAT_SIZE_IEC_UNITS);
+  g_autoptr(GString) words = g_string_new (NULL);
   GleanerResult *r;
   Run run;
 
   g_test_summary ("A 50 MB single-line page: with its title at the start the read stops early; "
-                  "without one it is too large at the cap");
+                  "without one it is too large at the cap; a 7 MB title is cut to what a "
+                  "browser keeps");
   run_case (config, urls, &run);
+
+  /* The 7 MB title: its first GLEANER_MAX_TEXT_UNITS characters, as Chromium's tab. */
+  r = run_get (&run, ID_HOSTILE + 2);
+  while (words->len < GLEANER_MAX_TEXT_UNITS)
+    g_string_append (words, "word ");
+  g_string_truncate (words, GLEANER_MAX_TEXT_UNITS);
+  assert_title (r, words->str);
+  g_assert_false (gleaner_result_get_truncated (r));
 
   r = run_get (&run, ID_HOSTILE + 0);
   assert_title (r, "Big page");

@@ -1231,6 +1231,70 @@ thread_worker (gpointer data)
   return GUINT_TO_POINTER (failures);
 }
 
+/* A title longer than a browser keeps is cut at GLEANER_MAX_TEXT_UNITS UTF-16
+ * units, never inside a character; XML titles and other facts too. */
+static void
+test_long_title (void)
+{
+  g_autoptr(GleanerTitleParser) parser = gleaner_title_parser_new ();
+  const char *pieces[] = { "a", "é", "€", "😀" }; /* 1, 1, 1 and 2 units */
+
+  for (gsize k = 0; k < G_N_ELEMENTS (pieces); k++)
+    {
+      gsize piece_units = g_utf8_get_char (pieces[k]) > 0xFFFF ? 2 : 1;
+      gsize n = 3 * GLEANER_MAX_TEXT_UNITS;
+      g_autoptr(GString) page = g_string_new ("<html><head><meta charset=utf-8><title>");
+      g_autoptr(GString) xml = g_string_new ("<?xml version=\"1.0\"?>"
+                                             "<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+                                             "<head><title>");
+      GleanerPageFacts *facts;
+      glong units;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          g_string_append (page, pieces[k]);
+          g_string_append (xml, pieces[k]);
+        }
+      g_string_append (page, "</title><meta name=description content=\"");
+      for (gsize i = 0; i < n; i++)
+        g_string_append (page, pieces[k]);
+      g_string_append (page, "\"></head><body><h1>short</h1>");
+      g_string_append (xml, "</title></head></html>");
+
+      facts = gleaner_title_parser_parse (parser, (const guint8 *)page->str, page->len,
+                                          "text/html", NULL, GLEANER_FIELDS_ALL);
+      g_assert_true (g_utf8_validate (facts->title, -1, NULL));
+      g_free (g_utf8_to_utf16 (facts->title, -1, NULL, &units, NULL));
+      /* as many whole characters as fit */
+      g_assert_cmpint (units, ==, (GLEANER_MAX_TEXT_UNITS / piece_units) * piece_units);
+      g_assert_true (g_str_has_prefix (page->str + strlen ("<html><head><meta charset=utf-8><title>"),
+                                       facts->title));
+      g_assert_cmpuint (strlen (facts->description), ==, strlen (facts->title));
+      g_assert_cmpstr (facts->h1, ==, "short");
+      gleaner_page_facts_free (facts);
+
+      facts = gleaner_title_parser_parse (parser, (const guint8 *)xml->str, xml->len,
+                                          "application/xhtml+xml", NULL, GLEANER_FIELD_TITLE);
+      g_free (g_utf8_to_utf16 (facts->title, -1, NULL, &units, NULL));
+      g_assert_cmpint (units, ==, (GLEANER_MAX_TEXT_UNITS / piece_units) * piece_units);
+      gleaner_page_facts_free (facts);
+    }
+
+  /* exactly the limit is kept whole */
+  {
+    g_autoptr(GString) page = g_string_new ("<title>");
+    GleanerPageFacts *facts;
+
+    for (gsize i = 0; i < GLEANER_MAX_TEXT_UNITS; i++)
+      g_string_append_c (page, 'x');
+    g_string_append (page, "</title>");
+    facts = gleaner_title_parser_parse (parser, (const guint8 *)page->str, page->len,
+                                        "text/html", NULL, GLEANER_FIELD_TITLE);
+    g_assert_cmpuint (strlen (facts->title), ==, GLEANER_MAX_TEXT_UNITS);
+    gleaner_page_facts_free (facts);
+  }
+}
+
 static void
 test_threads (void)
 {
@@ -1341,6 +1405,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/title-parser/facts/no-base-url", test_facts_no_base_url);
   g_test_add_func ("/gleaner/title-parser/prefix-is-enough", test_prefix_is_enough);
   g_test_add_func ("/gleaner/title-parser/prefix-is-enough/property", test_prefix_property_cases);
+  g_test_add_func ("/gleaner/title-parser/long-title", test_long_title);
   g_test_add_func ("/gleaner/title-parser/threads", test_threads);
   g_test_add_func ("/gleaner/title-parser/regressions", test_regressions);
 

@@ -2987,6 +2987,50 @@ is_safe_ascii (const guint8 *d,
   return TRUE;
 }
 
+/* Truncates valid UTF-8 @s in place after @max_units UTF-16 code units, the
+ * unit browsers count a title's length in, never inside a character. */
+static void
+cap_utf16_units (char  *s,
+                 gsize  max_units)
+{
+  gsize units = 0;
+
+  if (s == NULL)
+    return;
+  for (char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      /* 4-byte sequences are the characters beyond U+FFFF: a surrogate pair */
+      gsize n = ((guint8)*p >= 0xF0) ? 2 : 1;
+
+      if (units + n > max_units)
+        {
+          *p = '\0';
+          return;
+        }
+      units += n;
+    }
+}
+
+/* A hostile page can make any fact megabytes long (a 7 MB <title> fits in the
+ * body cap). Chromium keeps the first kMaxTitleChars = 4 * 1024 UTF-16 units
+ * of a title (content_constants.cc) and that is what its tab, history and
+ * document.title round trip show; Gleaner gives the same, and holds the other
+ * text facts to the same bound so rows, exports and the window stay small. */
+static void
+cap_facts (GleanerPageFacts *facts)
+{
+  char **texts[] = { &facts->title, &facts->description, &facts->og_title,
+                     &facts->og_site_name, &facts->lang, &facts->h1 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (*texts[i] != NULL && strlen (*texts[i]) > GLEANER_MAX_TEXT_UNITS)
+      {
+        cap_utf16_units (*texts[i], GLEANER_MAX_TEXT_UNITS);
+        /* give the rest of a huge string back */
+        *texts[i] = g_realloc (*texts[i], strlen (*texts[i]) + 1);
+      }
+}
+
 static GleanerPageFacts *
 parse_internal (GleanerTitleParser *self,
                 const guint8       *data,
@@ -3116,6 +3160,7 @@ gleaner_title_parser_parse (GleanerTitleParser *self,
                             const char         *base_url,
                             GleanerFields       fields)
 {
+  GleanerPageFacts *facts;
   ParseOutcome outcome;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -3123,7 +3168,9 @@ gleaner_title_parser_parse (GleanerTitleParser *self,
 
   if (data == NULL)
     data = (const guint8 *)"";
-  return parse_internal (self, data, len, content_type, base_url, fields, &outcome);
+  facts = parse_internal (self, data, len, content_type, base_url, fields, &outcome);
+  cap_facts (facts);
+  return facts;
 }
 
 /**

@@ -28,6 +28,14 @@ typedef enum
 } GleanerContentClass;
 
 /**
+ * GLEANER_MAX_TEXT_UNITS:
+ *
+ * The most UTF-16 code units a title (or another text fact) keeps: Chromium's
+ * kMaxTitleChars. Longer text is cut there, never inside a character.
+ */
+#define GLEANER_MAX_TEXT_UNITS 4096
+
+/**
  * GleanerPageFacts:
  * @has_title: whether the document has a title element (an empty one counts)
  * @title: `document.title` (stripped and collapsed), "" when there is no title
@@ -35,7 +43,9 @@ typedef enum
  * @encoding: the WHATWG name of the encoding used ("UTF-8", "windows-1252", ...)
  * @encoding_source: where @encoding came from
  *
- * What one parse found. Every string is valid UTF-8 (or %NULL).
+ * What one parse found. Every string is valid UTF-8 (or %NULL). The text
+ * facts (all but @canonical and @encoding) hold at most
+ * %GLEANER_MAX_TEXT_UNITS UTF-16 code units, as a browser keeps of a title.
  */
 struct _GleanerPageFacts
 {
