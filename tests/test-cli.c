@@ -342,7 +342,10 @@ test_cli_output_file (void)
   g_assert_nonnull (strstr (contents, "Title of file"));
   /* The duplicate was dropped (one row) and counted. */
   g_assert_null (strstr (strstr (contents, "Title of file") + 1, "Title of file"));
-  g_assert_nonnull (strstr (err, "1 duplicates dropped"));
+  g_assert_nonnull (strstr (err, "1 duplicate dropped"));
+  /* Singular forms: one URL was fetched, none failed. */
+  g_assert_nonnull (strstr (err, "1 URL in "));
+  g_assert_nonnull (strstr (err, ": 1 ok, 0 failed; "));
   /* No temporary file is left beside it. */
   listing = g_dir_open (dir, 0, NULL);
   while (g_dir_read_name (listing) != NULL)

@@ -275,16 +275,47 @@ cli_print_summary (Cli *cli)
   if (cli->progress)
     cli_print_progress (cli, TRUE);
 
-  /* Plain %llu: xgettext cannot see through G_GUINT64_FORMAT. */
-  g_printerr (_("%llu URLs in %.2f s (%.0f pages/s): %llu ok, %llu failed%s%s%s; "
-                "%llu duplicates dropped, %llu lines rejected%s\n"),
-              (unsigned long long)total, secs, secs > 0 ? total / secs : 0.0,
-              (unsigned long long)cli->n_by_kind[GLEANER_ERROR_NONE],
-              (unsigned long long)(total - cli->n_by_kind[GLEANER_ERROR_NONE]),
-              kinds->len ? " (" : "", kinds->str, kinds->len ? ")" : "",
-              (unsigned long long)gleaner_url_list_get_n_duplicates (cli->urls),
-              (unsigned long long)cli->n_rejected_lines,
-              cli->interrupted ? _(" — interrupted") : "");
+  {
+    unsigned long long n_ok = cli->n_by_kind[GLEANER_ERROR_NONE];
+    unsigned long long n_failed = total - n_ok;
+    unsigned long long n_dup = gleaner_url_list_get_n_duplicates (cli->urls);
+    unsigned long long n_rej = cli->n_rejected_lines;
+    g_autofree char *urls = NULL, *ok = NULL, *failed = NULL, *dups = NULL, *rejected = NULL;
+
+    /* Each count is its own plural message (languages differ in how many
+     * forms they have and which numbers take which); the last message puts
+     * them together. Plain %llu: xgettext cannot see through G_GUINT64_FORMAT. */
+    /* Translators: the start of gleaner-cli's final summary */
+    urls = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu URL in %.2f s (%.0f pages/s)",
+                                         "%llu URLs in %.2f s (%.0f pages/s)", total),
+                            (unsigned long long)total, secs, secs > 0 ? total / secs : 0.0);
+    ok = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu ok", "%llu ok", n_ok), n_ok);
+    /* Translators: URLs of the summary that failed */
+    failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu failed", "%llu failed", n_failed),
+                              n_failed);
+    dups = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu duplicate dropped",
+                                         "%llu duplicates dropped", n_dup), n_dup);
+    rejected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu line rejected",
+                                             "%llu lines rejected", n_rej), n_rej);
+    if (kinds->len > 0)
+      {
+        g_autofree char *with_kinds = NULL;
+
+        /* Translators: "12 failed (timeout 3, http 9)": the error kinds are
+         * the words of the TSV/CSV "error" column, not translated */
+        with_kinds = g_strdup_printf (C_("cli summary", "%s (%s)"), failed, kinds->str);
+        g_free (failed);
+        failed = g_steal_pointer (&with_kinds);
+      }
+    g_printerr (cli->interrupted ?
+                /* Translators: gleaner-cli's final summary, put together: "10 URLs in 1.20 s
+                 * (8 pages/s): 9 ok, 1 failed (http 1); 0 duplicates dropped, 2 lines
+                 * rejected — interrupted". Reorder with %1$s … %5$s if needed. */
+                _("%s: %s, %s; %s, %s — interrupted\n") :
+                /* Translators: as above, for a run that was not interrupted */
+                _("%s: %s, %s; %s, %s\n"),
+                urls, ok, failed, dups, rejected);
+  }
 }
 
 /* ---- results --------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -388,14 +389,22 @@ store_op_free (StoreOp *op)
   g_free (op);
 }
 
-/* Errors */
+/* Errors: the messages reach the person in the window (restore bar,
+ * history, toasts), so they are translated; SQLite's own detail is not. */
+
+/* What was being done to the journal when SQLite failed. */
+typedef enum {
+  JOURNAL_OPEN,
+  JOURNAL_READ,
+  JOURNAL_WRITE,
+} JournalAccess;
 
 static void
 set_sqlite_error (GError     **error,
                   const char  *path,
                   sqlite3     *db,
                   int          rc,
-                  const char  *doing)
+                  JournalAccess doing)
 {
   g_autofree char *display = g_filename_display_name (path);
   g_autofree char *detail = NULL;
@@ -415,16 +424,35 @@ set_sqlite_error (GError     **error,
   switch (primary)
     {
     case SQLITE_NOTADB:
+      /* Translators: the first %s is a file name, the second SQLite's (English) reason */
       g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_CORRUPT,
-                   "“%s” is not a session journal: %s", display, detail);
+                   _("“%s” is not a session journal: %s"), display, detail);
       break;
     case SQLITE_CORRUPT:
+      /* Translators: the first %s is a file name, the second SQLite's (English) reason */
       g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_CORRUPT,
-                   "The session journal “%s” is damaged: %s", display, detail);
+                   _("The session journal “%s” is damaged: %s"), display, detail);
       break;
     default:
-      g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
-                   "Could not %s the session journal “%s”: %s", doing, display, detail);
+      switch (doing)
+        {
+        case JOURNAL_OPEN:
+          /* Translators: the first %s is a file name, the second the reason */
+          g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
+                       _("Could not open the session journal “%s”: %s"), display, detail);
+          break;
+        case JOURNAL_READ:
+          /* Translators: the first %s is a file name, the second the reason */
+          g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
+                       _("Could not read the session journal “%s”: %s"), display, detail);
+          break;
+        case JOURNAL_WRITE:
+        default:
+          /* Translators: the first %s is a file name, the second the reason */
+          g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
+                       _("Could not write to the session journal “%s”: %s"), display, detail);
+          break;
+        }
       break;
     }
 }
@@ -437,10 +465,11 @@ set_too_new_error (GError     **error,
   g_autofree char *display = g_filename_display_name (path);
 
   g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_TOO_NEW,
-               "The session journal “%s” was written by a newer version of Gleaner "
-               "(schema version %" G_GINT64_FORMAT "; this version knows up to %d). "
-               "It was left untouched.",
-               display, version, GLEANER_SESSION_STORE_SCHEMA_VERSION);
+               /* Translators: %s is a file name, then two version numbers.
+                * Plain %lld: xgettext cannot see through G_GINT64_FORMAT. */
+               _("The session journal “%s” was written by a newer version of Gleaner "
+                 "(schema version %lld; this version knows up to %d). It was left untouched."),
+               display, (long long)version, GLEANER_SESSION_STORE_SCHEMA_VERSION);
 }
 
 /* A read or open failed: cancellation wins over SQLite's view of it. */
@@ -450,7 +479,7 @@ set_read_error (GError       **error,
                 sqlite3       *db,
                 int            rc,
                 GCancellable  *cancellable,
-                const char    *doing)
+                JournalAccess  doing)
 {
   if ((rc & 0xff) == SQLITE_INTERRUPT &&
       g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -491,7 +520,7 @@ open_connection (const char  *path,
   rc = sqlite3_open_v2 (path, &db, flags, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, path, db, rc, "open");
+      set_sqlite_error (error, path, db, rc, JOURNAL_OPEN);
       sqlite3_close (db);
       return NULL;
     }
@@ -508,7 +537,7 @@ exec_sql (sqlite3       *db,
           const char    *path,
           const char    *sql,
           GCancellable  *cancellable,
-          const char    *doing,
+          JournalAccess  doing,
           GError       **error)
 {
   int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
@@ -551,7 +580,7 @@ query_text (sqlite3       *db,
         }
     }
   if (rc != SQLITE_OK)
-    set_read_error (error, path, db, rc, cancellable, "read");
+    set_read_error (error, path, db, rc, cancellable, JOURNAL_READ);
   sqlite3_finalize (stmt);
 
   return rc == SQLITE_OK;
@@ -584,7 +613,7 @@ migrate (sqlite3       *db,
 
   /* Under the write lock, so two processes opening a new file do not both
    * create the schema. */
-  if (!exec_sql (db, path, "BEGIN IMMEDIATE", cancellable, "write to", error))
+  if (!exec_sql (db, path, "BEGIN IMMEDIATE", cancellable, JOURNAL_WRITE, error))
     return FALSE;
   if (!query_int (db, path, "PRAGMA user_version", cancellable, &version, error))
     goto fail;
@@ -601,16 +630,16 @@ migrate (sqlite3       *db,
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", (int)v + 1);
 
       g_debug ("Migrating %s from schema version %d", path, (int)v);
-      if (!exec_sql (db, path, migrations[v], cancellable, "write to", error) ||
-          !exec_sql (db, path, set_version, cancellable, "write to", error))
+      if (!exec_sql (db, path, migrations[v], cancellable, JOURNAL_WRITE, error) ||
+          !exec_sql (db, path, set_version, cancellable, JOURNAL_WRITE, error))
         goto fail;
     }
   if (version == 0 &&
       !exec_sql (db, path, "PRAGMA application_id = " G_STRINGIFY (APPLICATION_ID),
-                 cancellable, "write to", error))
+                 cancellable, JOURNAL_WRITE, error))
     goto fail;
 
-  return exec_sql (db, path, "COMMIT", cancellable, "write to", error);
+  return exec_sql (db, path, "COMMIT", cancellable, JOURNAL_WRITE, error);
 
 fail:
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -639,7 +668,7 @@ open_journal (const char    *path,
       g_autofree char *dir_display = g_filename_display_name (dir);
 
       g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
-                   "Could not create the folder “%s” for the session journal: %s",
+                   _("Could not create the folder “%s” for the session journal: %s"),
                    dir_display, g_strerror (saved_errno));
       return NULL;
     }
@@ -658,7 +687,7 @@ open_journal (const char    *path,
   if (app_id != APPLICATION_ID && !(app_id == 0 && version == 0 && n_objects == 0))
     {
       g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_CORRUPT,
-                   "“%s” is not a session journal: it is an SQLite database of another program",
+                   _("“%s” is not a session journal: it is an SQLite database of another program"),
                    display);
       goto fail;
     }
@@ -671,11 +700,11 @@ open_journal (const char    *path,
   /* Only a file without pages can take it, so before WAL mode writes the
    * header: deleting a session then gives its pages back to the file system. */
   if (n_objects == 0 && version == 0 &&
-      !exec_sql (db, path, "PRAGMA auto_vacuum = INCREMENTAL", cancellable, "write to", error))
+      !exec_sql (db, path, "PRAGMA auto_vacuum = INCREMENTAL", cancellable, JOURNAL_WRITE, error))
     goto fail;
 
   if (!query_text (db, path, "PRAGMA journal_mode = WAL", cancellable, &mode, error) ||
-      !exec_sql (db, path, "PRAGMA synchronous = NORMAL", cancellable, "write to", error))
+      !exec_sql (db, path, "PRAGMA synchronous = NORMAL", cancellable, JOURNAL_WRITE, error))
     goto fail;
   if (g_strcmp0 (mode, "wal") != 0)
     g_debug ("%s: journal mode is %s, not WAL (file system without shared memory?)",
@@ -691,8 +720,8 @@ open_journal (const char    *path,
       if (g_strcmp0 (check, "ok") != 0)
         {
           g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_CORRUPT,
-                       "The session journal “%s” is damaged: %s", display,
-                       check != NULL ? check : "integrity check gave no answer");
+                       _("The session journal “%s” is damaged: %s"), display,
+                       check != NULL ? check : _("the integrity check gave no answer"));
           goto fail;
         }
     }
@@ -794,7 +823,7 @@ writer_step (Writer       *w,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     ;
   if (rc != SQLITE_DONE)
-    set_sqlite_error (&error, w->path, w->db, rc, "write to");
+    set_sqlite_error (&error, w->path, w->db, rc, JOURNAL_WRITE);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (error != NULL)
@@ -1091,7 +1120,7 @@ writer_new (sqlite3      *db,
 
       if (rc != SQLITE_OK)
         {
-          set_sqlite_error (error, path, db, rc, "read");
+          set_sqlite_error (error, path, db, rc, JOURNAL_READ);
           for (guint j = 0; j < i; j++)
             sqlite3_finalize (w->stmts[j]);
           g_async_queue_unref (w->queue);
@@ -1314,7 +1343,7 @@ read_rows (sqlite3       *db,
         row (stmt, user_data);
     }
   if (rc != SQLITE_DONE)
-    set_read_error (error, path, db, rc, cancellable, "read");
+    set_read_error (error, path, db, rc, cancellable, JOURNAL_READ);
   sqlite3_finalize (stmt);
 
   return rc == SQLITE_DONE;
@@ -1390,7 +1419,7 @@ job_thread (GTask        *task,
 
   db = open_connection (job->path, FALSE, &error);
   if (db == NULL ||
-      !exec_sql (db, job->path, "PRAGMA query_only = 1", cancellable, "read", &error))
+      !exec_sql (db, job->path, "PRAGMA query_only = 1", cancellable, JOURNAL_READ, &error))
     goto out;
   watch_cancellable (db, cancellable);
 
@@ -1426,14 +1455,14 @@ job_thread (GTask        *task,
         contents->results = g_ptr_array_new_with_free_func (g_object_unref);
 
         /* One read transaction, so the four queries see the same snapshot. */
-        if (!exec_sql (db, job->path, "BEGIN", cancellable, "read", &error))
+        if (!exec_sql (db, job->path, "BEGIN", cancellable, JOURNAL_READ, &error))
           break;
         if (read_rows (db, job->path, INFO_SELECT " WHERE s.id = ?1", job->session_id,
                        cancellable, info_row_to_pointer, &contents->info, &error) &&
             contents->info == NULL)
           g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       "There is no session %" G_GINT64_FORMAT " in the session journal",
-                       job->session_id);
+                       _("There is no session %lld in the session journal"),
+                       (long long)job->session_id);
         if (error == NULL &&
             read_rows (db, job->path, "SELECT input FROM sessions WHERE id = ?1",
                        job->session_id, cancellable, input_row, contents, &error) &&
@@ -1654,7 +1683,7 @@ gleaner_session_store_move_aside (const char  *path,
       g_autofree char *display = g_filename_display_name (path);
 
       g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
-                   "Could not move the session journal “%s” aside: %s",
+                   _("Could not move the session journal “%s” aside: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
     }
@@ -1670,7 +1699,7 @@ gleaner_session_store_move_aside (const char  *path,
           g_autofree char *display = g_filename_display_name (wal);
 
           g_set_error (error, GLEANER_STORE_ERROR, GLEANER_STORE_ERROR_IO,
-                       "Could not move the session journal’s log “%s” aside: %s",
+                       _("Could not move the session journal’s log “%s” aside: %s"),
                        display, g_strerror (saved_errno));
           return FALSE;
         }

@@ -792,11 +792,33 @@ update_progress (GleanerWindow *self,
       g_autofree char *failed = gleaner_ui_format_count (self->run_n_failed);
 
       if (self->run_stopped)
-        /* Translators: "Stopped after 3.20 s: 120 of 500 fetched" */
-        text = g_strdup_printf (_("Stopped after %s: %s of %s fetched"), took, done, added);
+        /* Translators: "Stopped after 3.20 s: 120 of 500 fetched"; the plural
+         * follows the second number (the links of the run) */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Stopped after %s: %s of %s link fetched",
+                                             "Stopped after %s: %s of %s links fetched",
+                                             self->run_n_added),
+                                took, done, added);
+      else if (self->run_n_failed == 0)
+        /* Translators: "Done in 3.20 s: 500 pages" */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Done in %s: %s page",
+                                             "Done in %s: %s pages",
+                                             self->run_n_done),
+                                took, done);
       else
-        /* Translators: "Done in 3.20 s: 500 pages, 12 failed" */
-        text = g_strdup_printf (_("Done in %s: %s pages, %s failed"), took, done, failed);
+        {
+          /* Translators: "12 failed", the end of "Done in 3.20 s: 500 pages, 12 failed" */
+          g_autofree char *n_failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s failed",
+                                                                    "%s failed",
+                                                                    self->run_n_failed),
+                                                       failed);
+
+          /* Translators: "Done in 3.20 s: 500 pages, 12 failed"; the last %s is
+           * "12 failed", translated on its own */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Done in %s: %s page, %s",
+                                               "Done in %s: %s pages, %s",
+                                               self->run_n_done),
+                                  took, done, n_failed);
+        }
       gtk_label_set_text (self->progress_label, text);
       return;
     }
@@ -1286,23 +1308,27 @@ update_restore_bar (GleanerWindow *self)
       g_autofree char *targets = gleaner_ui_format_count (n_targets);
       g_autofree char *missing = gleaner_ui_format_count (n_missing);
       g_autofree char *closed = NULL;
+      g_autofree char *question = NULL;
       g_autofree char *text = NULL;
 
+      /* Two sentences, each with its own plural (they follow different
+       * numbers), then put together by a message of their own. */
       /* Translators: the restore bar after a crash; %s is a number of links */
-      closed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Gleaner was closed while fetching %s link.",
+      closed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Gleaner was closed while fetching %s link.",
                                              "Gleaner was closed while fetching %s links.",
                                              n_targets), targets);
       if (n_missing == 0)
-        /* Translators: the restore bar, after "Gleaner was closed while fetching 12 links." */
-        text = g_strdup_printf ("%s %s", closed, _("Restore them?"));
+        /* Translators: the restore bar's question, after "Gleaner was closed while fetching 12 links." */
+        question = g_strdup (_("Restore them?"));
       else
-        /* Translators: the restore bar, after "Gleaner was closed while fetching 1,234 links.";
-         * %s is how many of them were not fetched yet */
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%s Restore them and fetch the %s that is missing?",
-                                             "%s Restore them and fetch the %s that are missing?",
-                                             n_missing), closed, missing);
+        /* Translators: the restore bar's question, after "Gleaner was closed while fetching
+         * 1,234 links."; %s is how many of them were not fetched yet */
+        question = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Restore them and fetch the %s that is missing?",
+                                                 "Restore them and fetch the %s that are missing?",
+                                                 n_missing), missing);
+      /* Translators: the restore bar: the sentence "Gleaner was closed while fetching
+       * 12 links." then the question "Restore them?"; write %2$s %1$s to swap them */
+      text = g_strdup_printf (C_("restore bar", "%1$s %2$s"), closed, question);
       gtk_label_set_text (self->restore_label, text);
     }
 
@@ -1514,11 +1540,15 @@ apply_session (GleanerWindow          *self,
     {
       g_autofree char *m = gleaner_ui_format_count (missing->len);
 
+      g_autofree char *hint = NULL;
+
       /* Translators: after "Restored 1,234 links."; %s is a number of links */
-      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%s Start fetches the %s that is missing.",
-                                              "%s Start fetches the %s that are missing.",
-                                              missing->len), restored, m);
+      hint = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Start fetches the %s that is missing.",
+                                           "Start fetches the %s that are missing.",
+                                           missing->len), m);
+      /* Translators: a toast: "Restored 1,234 links." then "Start fetches the 12 that
+       * are missing."; write %2$s %1$s to swap them */
+      message = g_strdup_printf (C_("restore toast", "%1$s %2$s"), restored, hint);
     }
   show_toast (self, message != NULL ? message : restored);
 
