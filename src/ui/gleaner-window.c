@@ -2129,14 +2129,16 @@ static void
 choose_input_files (GleanerWindow *self)
 {
   GtkFileChooserNative *native;
-  GtkFileFilter *text = new_text_filter ();
+  /* GtkFileFilter is not floating: gtk_file_chooser_add_filter() takes its own ref. */
+  g_autoptr(GtkFileFilter) text = new_text_filter ();
+  g_autoptr(GtkFileFilter) all = new_all_files_filter ();
 
   native = gtk_file_chooser_native_new (_("Open Links"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), text);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), new_all_files_filter ());
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), text);
 
   set_native_dialog (self, GTK_NATIVE_DIALOG (native));
