@@ -204,7 +204,7 @@ core_unref (gpointer data)
 {
   Core *core = data;
 
-  if (!g_atomic_ref_count_dec (&core->ref_count))
+  if (!gleaner_atomic_ref_count_dec (&core->ref_count))
     return;
 
   /* Only the reaper's (or a never-started core's) last reference gets here:
