@@ -246,16 +246,22 @@ thread_slot_free (gpointer data)
 
 static gboolean deliver_cb (gpointer data);
 
-/* Takes a reference to @result and queues it for the next delivery. */
+/* Queues @result (transfer full) for the next delivery. The producing thread
+ * hands over its last reference, so a delivered result is only ever unreferenced
+ * on the owner thread: its fields are written by one thread at a time and
+ * never freed under a reader (the batch and deliver_lock are the hand-off). */
 static void
 core_deliver (Core          *core,
               GleanerResult *result)
 {
   if (core_is_cancelled (core))
-    return;
+    {
+      g_object_unref (result);
+      return;
+    }
 
   gleaner_mutex_lock (&core->deliver_lock);
-  g_ptr_array_add (core->batch, g_object_ref (result));
+  g_ptr_array_add (core->batch, result);
   if (core->deliver_source == NULL)
     {
       GSource *source;
@@ -464,7 +470,9 @@ fetch_worker (gpointer data,
           page = gleaner_fetcher_fetch (slot->fetcher, result, job->uri);
           if (page != NULL)
             {
-              /* Hand-off: the page (and its result) now belongs to the queue. */
+              /* Hand-off: the page (and its result, which the page references
+               * from now on) belongs to the queue. */
+              g_clear_object (&result);
               if (core_acquire_flight (core))
                 gleaner_async_queue_push (core->pages, page);
               else
@@ -472,7 +480,7 @@ fetch_worker (gpointer data,
             }
           else
             {
-              core_deliver (core, result);
+              core_deliver (core, g_steal_pointer (&result));
             }
         }
 
@@ -548,7 +556,7 @@ parser_thread (gpointer data)
           finish_parsed_result (core, page, facts);
           _gleaner_result_set_elapsed (page->result,
                                        (g_get_monotonic_time () - page->started) / (double)G_USEC_PER_SEC);
-          core_deliver (core, page->result);
+          core_deliver (core, g_steal_pointer (&page->result));
         }
       gleaner_page_free (page);
       core_release_flight (core);
@@ -943,7 +951,7 @@ gleaner_pipeline_add (GleanerPipeline *self,
       g_autofree char *message = describe_invalid (url, uri);
 
       _gleaner_result_set_error (result, GLEANER_ERROR_INVALID_URL, message);
-      core_deliver (self->core, result);
+      core_deliver (self->core, g_steal_pointer (&result));
       return;
     }
 
