@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "gleaner-engine.h"
 #include "gleaner-fetcher.h"
 #include "gleaner-result-private.h"
 #include "gleaner-sync-private.h"
@@ -834,6 +835,9 @@ gleaner_pipeline_new (const GleanerConfig *config)
   guint n_parsers;
 
   g_return_val_if_fail (config != NULL, NULL);
+
+  /* On the owner thread, before this pipeline's threads exist. */
+  gleaner_engine_init ();
 
   self = g_object_new (GLEANER_TYPE_PIPELINE, NULL);
   core = g_new0 (Core, 1);
