@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gleaner-sync-private.h"
 #include "gleaner-test-utils.h"
 
 /* The server, its context and thread belong to the server thread; the test
@@ -62,10 +63,11 @@ server_thread_func (gpointer data)
                                 self->port);
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
-  g_mutex_lock (&self->lock);
+  /* The GLib-lock wrappers tell ThreadSanitizer about the hand-off. */
+  gleaner_mutex_lock (&self->lock);
   self->ready = TRUE;
   g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->lock);
+  gleaner_mutex_unlock (&self->lock);
 
   g_main_loop_run (self->loop);
 
@@ -95,10 +97,10 @@ test_server_start (GleanerTestServerSetup  setup,
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("test-server", server_thread_func, self);
 
-  g_mutex_lock (&self->lock);
+  gleaner_mutex_lock (&self->lock);
   while (!self->ready)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+    gleaner_cond_wait (&self->cond, &self->lock);
+  gleaner_mutex_unlock (&self->lock);
 
   return self;
 }

@@ -16,7 +16,8 @@
  *
  * Initialises libxml2 on the calling (main) thread before any parser thread
  * exists: libxml2 2.9 requires it, later versions tolerate it. Also binds the
- * engine's translation domain. Safe to call more than once.
+ * engine's translation domain and initialises the classes that worker threads
+ * instantiate. Safe to call more than once; gleaner_pipeline_new() calls it.
  */
 void
 gleaner_engine_init (void)
@@ -28,7 +29,10 @@ gleaner_engine_init (void)
       xmlInitParser ();
       bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      g_type_ensure (GLEANER_TYPE_RESULT);
+      /* Results are made on fetch threads: initialise their class here,
+       * before any thread exists, rather than on whichever worker is first
+       * (GType's locks are invisible to ThreadSanitizer). */
+      g_type_class_unref (g_type_class_ref (GLEANER_TYPE_RESULT));
       g_once_init_leave (&initialised, 1);
     }
 }

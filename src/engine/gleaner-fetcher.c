@@ -527,7 +527,10 @@ fetch_attempt (GleanerFetcher  *self,
       const char *content_type;
       guint status;
 
-      msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+      /* Not SOUP_METHOD_GET: libsoup's macro checks its cache variable with
+       * an atomic load but then reads it plainly, racing with another fetch
+       * thread's first (atomic) store. libsoup interns the method anyway. */
+      msg = soup_message_new_from_uri ("GET", uri);
       soup_message_set_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", ACCEPT_HEADER);
       if (self->config->ignore_tls_errors)

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "gleaner-engine.h"
 #include "gleaner-fetcher.h"
 #include "gleaner-result-private.h"
 #include "gleaner-sync-private.h"
@@ -204,7 +205,7 @@ core_unref (gpointer data)
 {
   Core *core = data;
 
-  if (!g_atomic_ref_count_dec (&core->ref_count))
+  if (!gleaner_atomic_ref_count_dec (&core->ref_count))
     return;
 
   /* Only the reaper's (or a never-started core's) last reference gets here:
@@ -246,16 +247,22 @@ thread_slot_free (gpointer data)
 
 static gboolean deliver_cb (gpointer data);
 
-/* Takes a reference to @result and queues it for the next delivery. */
+/* Queues @result (transfer full) for the next delivery. The producing thread
+ * hands over its last reference, so a delivered result is only ever unreferenced
+ * on the owner thread: its fields are written by one thread at a time and
+ * never freed under a reader (the batch and deliver_lock are the hand-off). */
 static void
 core_deliver (Core          *core,
               GleanerResult *result)
 {
   if (core_is_cancelled (core))
-    return;
+    {
+      g_object_unref (result);
+      return;
+    }
 
   gleaner_mutex_lock (&core->deliver_lock);
-  g_ptr_array_add (core->batch, g_object_ref (result));
+  g_ptr_array_add (core->batch, result);
   if (core->deliver_source == NULL)
     {
       GSource *source;
@@ -464,7 +471,9 @@ fetch_worker (gpointer data,
           page = gleaner_fetcher_fetch (slot->fetcher, result, job->uri);
           if (page != NULL)
             {
-              /* Hand-off: the page (and its result) now belongs to the queue. */
+              /* Hand-off: the page (and its result, which the page references
+               * from now on) belongs to the queue. */
+              g_clear_object (&result);
               if (core_acquire_flight (core))
                 gleaner_async_queue_push (core->pages, page);
               else
@@ -472,7 +481,7 @@ fetch_worker (gpointer data,
             }
           else
             {
-              core_deliver (core, result);
+              core_deliver (core, g_steal_pointer (&result));
             }
         }
 
@@ -548,7 +557,7 @@ parser_thread (gpointer data)
           finish_parsed_result (core, page, facts);
           _gleaner_result_set_elapsed (page->result,
                                        (g_get_monotonic_time () - page->started) / (double)G_USEC_PER_SEC);
-          core_deliver (core, page->result);
+          core_deliver (core, g_steal_pointer (&page->result));
         }
       gleaner_page_free (page);
       core_release_flight (core);
@@ -827,6 +836,9 @@ gleaner_pipeline_new (const GleanerConfig *config)
 
   g_return_val_if_fail (config != NULL, NULL);
 
+  /* On the owner thread, before this pipeline's threads exist. */
+  gleaner_engine_init ();
+
   self = g_object_new (GLEANER_TYPE_PIPELINE, NULL);
   core = g_new0 (Core, 1);
   g_atomic_ref_count_init (&core->ref_count);
@@ -943,7 +955,7 @@ gleaner_pipeline_add (GleanerPipeline *self,
       g_autofree char *message = describe_invalid (url, uri);
 
       _gleaner_result_set_error (result, GLEANER_ERROR_INVALID_URL, message);
-      core_deliver (self->core, result);
+      core_deliver (self->core, g_steal_pointer (&result));
       return;
     }
 

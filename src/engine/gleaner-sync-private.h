@@ -71,6 +71,20 @@ gleaner_cond_wait_until (GCond  *cond,
   return signalled;
 }
 
+/* g_atomic_ref_count_dec() is a GLib function, so TSan does not see its
+ * barrier either: the thread that drops the last reference must see everything
+ * the others did before they dropped theirs. Returns TRUE for the last one. */
+static inline gboolean
+gleaner_atomic_ref_count_dec (gatomicrefcount *rc)
+{
+  GLEANER_HAPPENS_BEFORE (rc);
+  if (!g_atomic_ref_count_dec (rc))
+    return FALSE;
+  GLEANER_HAPPENS_AFTER (rc);
+
+  return TRUE;
+}
+
 /* Ownership of @item moves to whoever pops it. */
 static inline void
 gleaner_async_queue_push (GAsyncQueue *queue,
