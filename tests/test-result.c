@@ -22,6 +22,31 @@ test_result_create (void)
   g_assert_finalize_object (result);
 }
 
+/* A result's URL never shows userinfo, whatever the URL looks like; the rest
+ * of the URL is kept byte for byte (not re-encoded). */
+static void
+test_result_userinfo (void)
+{
+  const struct { const char *in, *shown; } cases[] = {
+    { "https://user:secret@example.org/a?b#c", "https://example.org/a?b#c" },
+    { "http://u:p@h;x", "http://h;x" },   /* a relaxed parse GUri cannot print */
+    { "http://a@b@host/p@q", "http://host/p@q" },
+    { "http://host/path?x=u:p@h", "http://host/path?x=u:p@h" },
+    { "http://u:p@host\\p", "http://host\\p" },
+    { "HTTP://u@HOST:8080#f@g", "HTTP://HOST:8080#f@g" },
+    { "http://host/%41%zz", "http://host/%41%zz" },
+    { "not a url u:p@h", "not a url u:p@h" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GleanerResult *result = gleaner_result_new_for_url (i, cases[i].in);
+
+      g_assert_cmpstr (gleaner_result_get_url (result), ==, cases[i].shown);
+      g_assert_finalize_object (result);
+    }
+}
+
 static void
 test_result_fields (void)
 {
@@ -111,6 +136,7 @@ main (int   argc,
 
   g_test_add_func ("/gleaner/result/create", test_result_create);
   g_test_add_func ("/gleaner/result/fields", test_result_fields);
+  g_test_add_func ("/gleaner/result/userinfo", test_result_userinfo);
   g_test_add_func ("/gleaner/result/error-names", test_error_names);
   g_test_add_func ("/gleaner/result/config-fields", test_config_fields);
 

@@ -38,20 +38,31 @@ G_DEFINE_FINAL_TYPE (GleanerResult, gleaner_result, G_TYPE_OBJECT)
 static char *
 displayable_url (const char *url)
 {
-  g_autoptr(GUri) uri = NULL;
+  const char *authority, *at = NULL;
+  gsize authority_len;
 
   if (url == NULL)
     return g_strdup ("");
-  if (strchr (url, '@') != NULL)
-    {
-      uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED, NULL);
-      if (uri != NULL && g_uri_get_userinfo (uri) != NULL)
-        {
-          g_autofree char *hidden = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
-          return g_utf8_make_valid (hidden, -1);
-        }
-    }
-  return g_utf8_make_valid (url, -1);
+  /* Cut "user:password@" out of the authority by hand, as the WHATWG URL
+   * parser delimits it (the last '@' before the first '/', backslash, '?' or '#'):
+   * a round trip through GUri would re-encode the URL, and g_uri_to_string*()
+   * gives up (with a critical) on relaxed parses whose path lacks its '/'. */
+  authority = url + strspn (url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789+-.");
+  if (authority == url || strncmp (authority, "://", 3) != 0)
+    return g_utf8_make_valid (url, -1);
+  authority += 3;
+  authority_len = strcspn (authority, "/\\?#");
+  for (const char *p = authority; p < authority + authority_len; p++)
+    if (*p == '@')
+      at = p;
+  if (at == NULL)
+    return g_utf8_make_valid (url, -1);
+  {
+    g_autofree char *hidden = g_strdup_printf ("%.*s%s", (int)(authority - url), url, at + 1);
+
+    return g_utf8_make_valid (hidden, -1);
+  }
 }
 
 enum {
