@@ -1007,6 +1007,34 @@ gate_count_connections (Gate       *gate,
   return n;
 }
 
+/* Starts a gate and a server on @n_hosts loopback addresses behind it. */
+static GleanerTestServer *
+gate_init (Gate  *gate,
+           guint  n_hosts)
+{
+  g_mutex_init (&gate->lock);
+  gate->test_context = g_main_context_ref_thread_default ();
+  gate->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gate->released = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gate->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  gate->sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
+
+  return gleaner_test_server_new_hosts (gate_setup, gate, n_hosts);
+}
+
+static void
+gate_clear (Gate              *gate,
+            GleanerTestServer *hosts)
+{
+  gleaner_test_server_free (hosts);
+  g_hash_table_unref (gate->seen);
+  g_hash_table_unref (gate->released);
+  g_hash_table_unref (gate->held);
+  g_hash_table_unref (gate->sockets);
+  g_main_context_unref (gate->test_context);
+  g_mutex_clear (&gate->lock);
+}
+
 static void
 add_host_url (GleanerPipeline   *pipeline,
               GleanerTestServer *hosts,
@@ -1032,13 +1060,7 @@ test_pipeline_warm_connections (void)
   g_test_summary ("A target whose host another busy thread has a connection to waits for that "
                   "thread, which runs it over the same connection; an idle thread takes a host "
                   "nobody is connected to instead");
-  g_mutex_init (&gate.lock);
-  gate.test_context = g_main_context_ref_thread_default ();
-  gate.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gate.released = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gate.held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  gate.sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
-  hosts = gleaner_test_server_new_hosts (gate_setup, &gate, 4);
+  hosts = gate_init (&gate, 4);
 
   config->n_workers = 2;
   config->per_host = 6;
@@ -1082,13 +1104,68 @@ test_pipeline_warm_connections (void)
   collector_clear (&c);
   g_clear_object (&pipeline);
   gleaner_pipeline_wait_for_threads ();
-  gleaner_test_server_free (hosts);
-  g_hash_table_unref (gate.seen);
-  g_hash_table_unref (gate.released);
-  g_hash_table_unref (gate.held);
-  g_hash_table_unref (gate.sockets);
-  g_main_context_unref (gate.test_context);
-  g_mutex_clear (&gate.lock);
+  gate_clear (&gate, hosts);
+}
+
+static void
+test_pipeline_second_connection (void)
+{
+  g_autoptr(GleanerConfig) config = test_config ();
+  g_autoptr(GleanerPipeline) pipeline = NULL;
+  GleanerTestServer *hosts;
+  Gate gate = { 0 };
+  Collector c;
+  enum { A, B, X, Y };
+
+  g_test_summary ("A thread with nothing of its own to do opens a second connection to the "
+                  "host with the longest queue, not to the first host that became ready");
+  hosts = gate_init (&gate, 4);
+  config->n_workers = 2;
+  config->per_host = 6;
+  collector_init (&c);
+  pipeline = start_run (config, &c);
+
+  /* One thread fetches X, then A, then waits on Y; the other waits on B. */
+  add_host_url (pipeline, hosts, 0, X, "/hold/x1");
+  add_host_url (pipeline, hosts, 1, B, "/hold/b1");
+  gate_wait_seen (&gate, "x1");
+  gate_wait_seen (&gate, "b1");
+  gate_release (&gate, "x1");
+  gate_release (&gate, "a1");
+  add_host_url (pipeline, hosts, 2, A, "/hold/a1");
+  gate_wait_seen (&gate, "a1");
+  add_host_url (pipeline, hosts, 3, Y, "/hold/y1");
+  gate_wait_seen (&gate, "y1");
+  /* Both busy; X gets one target, then A two: both are warm on the first
+   * thread. */
+  add_host_url (pipeline, hosts, 4, X, "/hold/x2");
+  add_host_url (pipeline, hosts, 5, A, "/hold/a2");
+  add_host_url (pipeline, hosts, 6, A, "/hold/a3");
+  gate_release (&gate, "x2");
+  gate_release (&gate, "a3");
+  /* The thread on B has nothing of its own: it helps A, the longer queue. */
+  gate_release (&gate, "b1");
+  gate_wait_seen (&gate, "a2");
+  /* The first thread does the rest over its own connections. */
+  gate_release (&gate, "y1");
+  gate_wait_seen (&gate, "x2");
+  gate_wait_seen (&gate, "a3");
+  gate_release (&gate, "a2");
+  gleaner_pipeline_close (pipeline);
+  g_assert_true (gleaner_test_wait_for_flag (NULL, &c.finished, 10000));
+
+  g_assert_cmpuint (c.n_results, ==, 7);
+  for (guint i = 0; i < 7; i++)
+    g_assert_true (gleaner_result_get_succeeded (collector_get (&c, i)));
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.1"), ==, 2);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.2"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.3"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.4"), ==, 1);
+
+  collector_clear (&c);
+  g_clear_object (&pipeline);
+  gleaner_pipeline_wait_for_threads ();
+  gate_clear (&gate, hosts);
 }
 
 static GBytes *
@@ -1139,6 +1216,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/pipeline/add-while-running", test_pipeline_add_while_running);
   g_test_add_func ("/gleaner/pipeline/batches", test_pipeline_batches);
   g_test_add_func ("/gleaner/pipeline/warm-connections", test_pipeline_warm_connections);
+  g_test_add_func ("/gleaner/pipeline/second-connection", test_pipeline_second_connection);
 
   ret = g_test_run ();
 

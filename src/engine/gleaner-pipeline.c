@@ -113,9 +113,9 @@ struct _Core
 
   /* Guards `hosts` (host name -> HostSlot), the ready queues of hosts
    * (HostSlot *, in the order they became ready: `ready_cold` holds hosts no
-   * thread has a connection to, `ready_warm` the others), `next_seq`, the
-   * threads' warm lists and `n_running` (worker loops started and not yet
-   * ended: a thread is idle when fewer than n_workers run). */
+   * thread has or is opening a connection to, `ready_warm` the others),
+   * `next_seq`, the threads' warm lists and `n_running` (worker loops started
+   * and not yet ended: a thread is idle when fewer than n_workers run). */
   GMutex           sched_lock;
   GHashTable      *hosts;
   GQueue           ready_cold;
@@ -354,8 +354,10 @@ host_update (Core     *core,
 {
   GQueue *want = NULL;
 
+  /* A host being fetched from counts as warm: its first connection may still
+   * be opening. */
   if (!g_queue_is_empty (&slot->waiting) && slot->active < core->config->per_host)
-    want = slot->n_warm > 0 ? &core->ready_warm : &core->ready_cold;
+    want = slot->n_warm > 0 || slot->active > 0 ? &core->ready_warm : &core->ready_cold;
   if (slot->ready != want)
     {
       if (slot->ready != NULL)
@@ -471,8 +473,8 @@ core_schedule (Core *core,
  * less on a thread that holds a connection to its host. The thread takes, in
  * this order: the oldest ready target of a host it holds a connection to; a
  * target of a host no thread holds a connection to (which costs a connect
- * wherever it runs); a target of a host another thread holds a connection
- * to, rather than stay idle. */
+ * wherever it runs); rather than stay idle, a target of the host with the
+ * longest queue among those another thread holds a connection to. */
 static Job *
 core_next_job (Core       *core,
                ThreadSlot *thread,
@@ -499,8 +501,16 @@ core_next_job (Core       *core,
         }
       if (best == NULL && core->ready_cold.head != NULL)
         best = core->ready_cold.head->data;
-      if (best == NULL && core->ready_warm.head != NULL)
-        best = core->ready_warm.head->data;
+      /* A second connection goes where it helps most: to the host with the
+       * longest queue. Only hosts in the threads' warm lists or being
+       * fetched from are warm, so the scan is short. */
+      for (GList *l = best == NULL ? core->ready_warm.head : NULL; l != NULL; l = l->next)
+        {
+          HostSlot *warm = l->data;
+
+          if (best == NULL || warm->waiting.length > best->waiting.length)
+            best = warm;
+        }
       if (best != NULL)
         next = host_take (core, best);
     }
