@@ -29,8 +29,10 @@ struct _GleanerTestServer
   GleanerTestServerSetup  setup;
   gpointer                user_data;
   GTlsCertificate        *tls_certificate;    /* NULL: plain HTTP */
+  guint                   n_hosts;            /* listening on 127.0.0.1 … 127.0.0.n_hosts */
   char                   *base;
   guint                   port;
+  guint                  *host_ports;         /* n_hosts, [0] = port */
   GMutex                  lock;
   GCond                   cond;
   gboolean                ready;
@@ -56,9 +58,31 @@ server_thread_func (gpointer data)
                                  &error))
     g_error ("test server cannot listen: %s", error->message);
 
+  /* Every address of 127.0.0.0/8 is loopback; each is a host of its own to
+   * the pipeline. Each gets a free port of its own, so none can be taken. */
+  for (guint i = 1; i < self->n_hosts; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("127.0.0.%u", i + 1);
+      g_autoptr(GSocketAddress) addr = g_inet_socket_address_new_from_string (ip, 0);
+
+      if (!soup_server_listen (self->server, addr, 0, &error))
+        g_error ("test server cannot listen on %s: %s", ip, error->message);
+    }
+
   uris = soup_server_get_uris (self->server);
   g_assert (uris != NULL);
-  self->port = g_uri_get_port (uris->data);
+  self->host_ports = g_new0 (guint, self->n_hosts);
+  for (GSList *l = uris; l != NULL; l = l->next)
+    {
+      const char *host = g_uri_get_host (l->data);
+      guint last = 0;
+
+      g_assert (g_str_has_prefix (host, "127.0.0."));
+      last = (guint)g_ascii_strtoull (host + strlen ("127.0.0."), NULL, 10);
+      g_assert (last >= 1 && last <= self->n_hosts);
+      self->host_ports[last - 1] = g_uri_get_port (l->data);
+    }
+  self->port = self->host_ports[0];
   self->base = g_strdup_printf ("%s://127.0.0.1:%u", self->tls_certificate ? "https" : "http",
                                 self->port);
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
@@ -84,10 +108,12 @@ server_thread_func (gpointer data)
 static GleanerTestServer *
 test_server_start (GleanerTestServerSetup  setup,
                    gpointer                user_data,
-                   GTlsCertificate        *certificate)
+                   GTlsCertificate        *certificate,
+                   guint                   n_hosts)
 {
   GleanerTestServer *self = g_new0 (GleanerTestServer, 1);
 
+  self->n_hosts = n_hosts;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->setup = setup;
@@ -109,7 +135,17 @@ GleanerTestServer *
 gleaner_test_server_new (GleanerTestServerSetup setup,
                          gpointer               user_data)
 {
-  return test_server_start (setup, user_data, NULL);
+  return test_server_start (setup, user_data, NULL, 1);
+}
+
+GleanerTestServer *
+gleaner_test_server_new_hosts (GleanerTestServerSetup setup,
+                               gpointer               user_data,
+                               guint                  n_hosts)
+{
+  g_return_val_if_fail (n_hosts >= 1 && n_hosts <= 254, NULL);
+
+  return test_server_start (setup, user_data, NULL, n_hosts);
 }
 
 GleanerTestServer *
@@ -119,7 +155,7 @@ gleaner_test_server_new_tls (GleanerTestServerSetup  setup,
 {
   g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
 
-  return test_server_start (setup, user_data, certificate);
+  return test_server_start (setup, user_data, certificate, 1);
 }
 
 const char *
@@ -147,6 +183,16 @@ gleaner_test_server_url (GleanerTestServer *self,
   return g_strconcat (self->base, path, NULL);
 }
 
+char *
+gleaner_test_server_host_url (GleanerTestServer *self,
+                              guint              host,
+                              const char        *path)
+{
+  g_return_val_if_fail (host < self->n_hosts, NULL);
+
+  return g_strdup_printf ("http://127.0.0.%u:%u%s", host + 1, self->host_ports[host], path);
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -168,6 +214,7 @@ gleaner_test_server_free (GleanerTestServer *self)
   g_cond_clear (&self->cond);
   g_clear_object (&self->tls_certificate);
   g_free (self->base);
+  g_free (self->host_ports);
   g_free (self);
 }
 

@@ -20,6 +20,16 @@ typedef void (*GleanerTestServerSetup) (SoupServer *server,
  * its own GMainContext, so the test thread may block while workers fetch. */
 GleanerTestServer *gleaner_test_server_new      (GleanerTestServerSetup  setup,
                                                  gpointer                user_data);
+/* The same server (plain HTTP) listening on @n_hosts loopback addresses,
+ * 127.0.0.1 … 127.0.0.@n_hosts, each on a port of its own: as many hosts to
+ * the pipeline's scheduler. */
+GleanerTestServer *gleaner_test_server_new_hosts (GleanerTestServerSetup setup,
+                                                 gpointer                user_data,
+                                                 guint                   n_hosts);
+/* "http://127.0.0.(@host + 1):PORT" + @path, for @host < n_hosts. */
+char              *gleaner_test_server_host_url (GleanerTestServer      *self,
+                                                 guint                   host,
+                                                 const char             *path);
 /* "http://127.0.0.1:PORT" without a trailing slash. */
 const char        *gleaner_test_server_get_base (GleanerTestServer      *self);
 guint              gleaner_test_server_get_port (GleanerTestServer      *self);

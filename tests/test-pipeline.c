@@ -853,6 +853,332 @@ test_pipeline_batches (void)
   gleaner_pipeline_wait_for_threads ();
 }
 
+/* ---- connection reuse across hosts ----------------------------------------- */
+
+/* Requests to /hold/NAME are answered only once the test releases NAME; the
+ * server counts the connections each host (local address) was asked over.
+ * Written on the server thread, read by the test thread, under @lock. */
+typedef struct
+{
+  GMutex        lock;
+  GMainContext *server_context;
+  GMainContext *test_context;
+  GHashTable   *seen;           /* NAME -> TRUE: the request arrived */
+  GHashTable   *released;       /* NAME -> TRUE: answer at once */
+  GHashTable   *held;           /* NAME -> SoupServerMessage (paused) */
+  GHashTable   *sockets;        /* GSocket (ref) -> local address, "127.0.0.N" */
+} Gate;
+
+static void
+gate_answer (SoupServerMessage *msg,
+             const char        *name)
+{
+  g_autofree char *path = g_strconcat ("/page/", name, NULL);
+
+  serve_page_cb (NULL, msg, path, NULL, NULL);
+}
+
+static void
+serve_hold_cb (SoupServer        *srv,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Gate *gate = user_data;
+  const char *name = strrchr (path, '/') + 1;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GInetSocketAddress *local = G_INET_SOCKET_ADDRESS (soup_server_message_get_local_address (msg));
+  gboolean answer_now;
+
+  g_mutex_lock (&gate->lock);
+  if (!g_hash_table_contains (gate->sockets, socket))
+    g_hash_table_insert (gate->sockets, g_object_ref (socket),
+                         g_inet_address_to_string (g_inet_socket_address_get_address (local)));
+  g_hash_table_add (gate->seen, g_strdup (name));
+  answer_now = g_hash_table_contains (gate->released, name);
+  if (!answer_now)
+    {
+      soup_server_message_pause (msg);
+      g_hash_table_insert (gate->held, g_strdup (name), g_object_ref (msg));
+    }
+  g_mutex_unlock (&gate->lock);
+
+  if (answer_now)
+    gate_answer (msg, name);
+  g_main_context_wakeup (gate->test_context);
+}
+
+static void
+gate_setup (SoupServer *srv,
+            gpointer    user_data)
+{
+  Gate *gate = user_data;
+
+  gate->server_context = g_main_context_get_thread_default ();
+  soup_server_add_handler (srv, "/hold", serve_hold_cb, gate, NULL);
+}
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  char              *name;
+} Release;
+
+static gboolean
+release_cb (gpointer data)
+{
+  Release *release = data;
+
+  gate_answer (release->msg, release->name);
+  soup_server_message_unpause (release->msg);
+  g_object_unref (release->msg);
+  g_free (release->name);
+  g_free (release);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Test thread: answers NAME now if it is waiting, or as soon as it arrives. */
+static void
+gate_release (Gate       *gate,
+              const char *name)
+{
+  SoupServerMessage *msg = NULL;
+  g_autofree char *key = NULL;
+
+  g_mutex_lock (&gate->lock);
+  g_hash_table_add (gate->released, g_strdup (name));
+  g_hash_table_steal_extended (gate->held, name, (gpointer *)&key, (gpointer *)&msg);
+  g_mutex_unlock (&gate->lock);
+
+  if (msg != NULL)
+    {
+      Release *release = g_new0 (Release, 1);
+
+      release->msg = msg;
+      release->name = g_strdup (name);
+      g_main_context_invoke (gate->server_context, release_cb, release);
+    }
+}
+
+static gboolean
+gate_seen (Gate       *gate,
+           const char *name)
+{
+  gboolean seen;
+
+  g_mutex_lock (&gate->lock);
+  seen = g_hash_table_contains (gate->seen, name);
+  g_mutex_unlock (&gate->lock);
+
+  return seen;
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Test thread: iterates the loop until the request for NAME has arrived. */
+static void
+gate_wait_seen (Gate       *gate,
+                const char *name)
+{
+  gboolean timed_out = FALSE;
+  GSource *source = g_timeout_source_new (10000);
+
+  g_source_set_callback (source, flag_cb, &timed_out, NULL);
+  g_source_attach (source, gate->test_context);
+  while (!gate_seen (gate, name) && !timed_out)
+    g_main_context_iteration (gate->test_context, TRUE);
+  g_source_destroy (source);
+  g_source_unref (source);
+  g_assert_true (gate_seen (gate, name));
+}
+
+/* Connections the server accepted on @address ("127.0.0.N"). */
+static guint
+gate_count_connections (Gate       *gate,
+                        const char *address)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_mutex_lock (&gate->lock);
+  g_hash_table_iter_init (&iter, gate->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_str_equal (value, address))
+      n++;
+  g_mutex_unlock (&gate->lock);
+
+  return n;
+}
+
+/* Starts a gate and a server on @n_hosts loopback addresses behind it. */
+static GleanerTestServer *
+gate_init (Gate  *gate,
+           guint  n_hosts)
+{
+  g_mutex_init (&gate->lock);
+  gate->test_context = g_main_context_ref_thread_default ();
+  gate->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gate->released = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gate->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  gate->sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
+
+  return gleaner_test_server_new_hosts (gate_setup, gate, n_hosts);
+}
+
+static void
+gate_clear (Gate              *gate,
+            GleanerTestServer *hosts)
+{
+  gleaner_test_server_free (hosts);
+  g_hash_table_unref (gate->seen);
+  g_hash_table_unref (gate->released);
+  g_hash_table_unref (gate->held);
+  g_hash_table_unref (gate->sockets);
+  g_main_context_unref (gate->test_context);
+  g_mutex_clear (&gate->lock);
+}
+
+static void
+add_host_url (GleanerPipeline   *pipeline,
+              GleanerTestServer *hosts,
+              guint64            id,
+              guint              host,
+              const char        *path)
+{
+  g_autofree char *url = gleaner_test_server_host_url (hosts, host, path);
+
+  gleaner_pipeline_add (pipeline, id, url);
+}
+
+static void
+test_pipeline_warm_connections (void)
+{
+  g_autoptr(GleanerConfig) config = test_config ();
+  g_autoptr(GleanerPipeline) pipeline = NULL;
+  GleanerTestServer *hosts;
+  Gate gate = { 0 };
+  Collector c;
+  enum { A, B, C, D };
+
+  g_test_summary ("A target whose host another busy thread has a connection to waits for that "
+                  "thread, which runs it over the same connection; an idle thread takes a host "
+                  "nobody is connected to instead");
+  hosts = gate_init (&gate, 4);
+
+  config->n_workers = 2;
+  config->per_host = 6;
+  collector_init (&c);
+  pipeline = start_run (config, &c);
+
+  /* Both threads busy: one on A, one on B. */
+  add_host_url (pipeline, hosts, 0, A, "/hold/a1");
+  add_host_url (pipeline, hosts, 1, B, "/hold/b1");
+  gate_wait_seen (&gate, "a1");
+  gate_wait_seen (&gate, "b1");
+  /* The thread done with A (and still connected to it) moves on to C. */
+  gate_release (&gate, "a1");
+  add_host_url (pipeline, hosts, 2, C, "/hold/c1");
+  gate_wait_seen (&gate, "c1");
+  /* Both busy again; A's next target comes, then one for a new host D. */
+  add_host_url (pipeline, hosts, 3, A, "/hold/a2");
+  add_host_url (pipeline, hosts, 4, D, "/hold/d1");
+  gate_release (&gate, "a2");
+  /* The thread on B finishes first: it must take D, leaving A to the thread
+   * connected to it. */
+  gate_release (&gate, "b1");
+  gate_wait_seen (&gate, "d1");
+  gate_release (&gate, "c1");
+  /* D stays busy until A's target has gone, or the thread on D could take it
+   * first (rather than idle) when both finish at once. */
+  gate_wait_seen (&gate, "a2");
+  gate_release (&gate, "d1");
+  gleaner_pipeline_close (pipeline);
+  g_assert_true (gleaner_test_wait_for_flag (NULL, &c.finished, 10000));
+
+  g_assert_cmpuint (c.n_results, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (gleaner_result_get_succeeded (collector_get (&c, i)));
+  g_assert_cmpstr (gleaner_result_get_title (collector_get (&c, 3)), ==, "Page a2 title");
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.1"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.2"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.3"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.4"), ==, 1);
+
+  collector_clear (&c);
+  g_clear_object (&pipeline);
+  gleaner_pipeline_wait_for_threads ();
+  gate_clear (&gate, hosts);
+}
+
+static void
+test_pipeline_second_connection (void)
+{
+  g_autoptr(GleanerConfig) config = test_config ();
+  g_autoptr(GleanerPipeline) pipeline = NULL;
+  GleanerTestServer *hosts;
+  Gate gate = { 0 };
+  Collector c;
+  enum { A, B, X, Y };
+
+  g_test_summary ("A thread with nothing of its own to do opens a second connection to the "
+                  "host with the longest queue, not to the first host that became ready");
+  hosts = gate_init (&gate, 4);
+  config->n_workers = 2;
+  config->per_host = 6;
+  collector_init (&c);
+  pipeline = start_run (config, &c);
+
+  /* One thread fetches X, then A, then waits on Y; the other waits on B. */
+  add_host_url (pipeline, hosts, 0, X, "/hold/x1");
+  add_host_url (pipeline, hosts, 1, B, "/hold/b1");
+  gate_wait_seen (&gate, "x1");
+  gate_wait_seen (&gate, "b1");
+  gate_release (&gate, "x1");
+  gate_release (&gate, "a1");
+  add_host_url (pipeline, hosts, 2, A, "/hold/a1");
+  gate_wait_seen (&gate, "a1");
+  add_host_url (pipeline, hosts, 3, Y, "/hold/y1");
+  gate_wait_seen (&gate, "y1");
+  /* Both busy; X gets one target, then A two: both are warm on the first
+   * thread. */
+  add_host_url (pipeline, hosts, 4, X, "/hold/x2");
+  add_host_url (pipeline, hosts, 5, A, "/hold/a2");
+  add_host_url (pipeline, hosts, 6, A, "/hold/a3");
+  gate_release (&gate, "x2");
+  gate_release (&gate, "a3");
+  /* The thread on B has nothing of its own: it helps A, the longer queue. */
+  gate_release (&gate, "b1");
+  gate_wait_seen (&gate, "a2");
+  /* The first thread does the rest over its own connections. */
+  gate_release (&gate, "y1");
+  gate_wait_seen (&gate, "x2");
+  gate_wait_seen (&gate, "a3");
+  gate_release (&gate, "a2");
+  gleaner_pipeline_close (pipeline);
+  g_assert_true (gleaner_test_wait_for_flag (NULL, &c.finished, 10000));
+
+  g_assert_cmpuint (c.n_results, ==, 7);
+  for (guint i = 0; i < 7; i++)
+    g_assert_true (gleaner_result_get_succeeded (collector_get (&c, i)));
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.1"), ==, 2);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.2"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.3"), ==, 1);
+  g_assert_cmpuint (gate_count_connections (&gate, "127.0.0.4"), ==, 1);
+
+  collector_clear (&c);
+  g_clear_object (&pipeline);
+  gleaner_pipeline_wait_for_threads ();
+  gate_clear (&gate, hosts);
+}
+
 static GBytes *
 make_gzip_bomb (void)
 {
@@ -900,6 +1226,8 @@ main (int   argc,
   g_test_add_func ("/gleaner/pipeline/cancel", test_pipeline_cancel);
   g_test_add_func ("/gleaner/pipeline/add-while-running", test_pipeline_add_while_running);
   g_test_add_func ("/gleaner/pipeline/batches", test_pipeline_batches);
+  g_test_add_func ("/gleaner/pipeline/warm-connections", test_pipeline_warm_connections);
+  g_test_add_func ("/gleaner/pipeline/second-connection", test_pipeline_second_connection);
 
   ret = g_test_run ();
 

@@ -94,7 +94,7 @@ gleaner_fetcher_new (const GleanerConfig *config)
   /* One request at a time per session: a handful of idle keep-alive
    * connections to recent hosts is all it needs; at the limit libsoup closes
    * an idle one instead of waiting. */
-  self->session = soup_session_new_with_options ("max-conns", 16,
+  self->session = soup_session_new_with_options ("max-conns", GLEANER_FETCHER_MAX_CONNS,
                                                  "max-conns-per-host", 2,
                                                  "timeout", timeout,
                                                  "idle-timeout", 60,

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 
 typedef struct _GleanerFetcher GleanerFetcher;
 
+/* Connections a fetcher's session keeps (to different hosts, one request at a
+ * time). On reaching it libsoup closes all of its idle connections at once. */
+#define GLEANER_FETCHER_MAX_CONNS 16
+
 /**
  * GleanerPage:
  * @result: the result being built (owned)

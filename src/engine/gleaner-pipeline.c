@@ -21,7 +21,7 @@
 /*
  * Threads and hand-offs
  *
- *   owner thread ── add() ──► host scheduler ──► GThreadPool (fetch workers)
+ *   owner thread ── add() ──► host scheduler ◄─► GThreadPool (fetch workers)
  *                                                    │ GleanerPage (owned)
  *                                                    ▼
  *                                     GAsyncQueue `pages` (at most max_in_flight)
@@ -34,6 +34,9 @@
  *                                                    │
  *   owner thread ◄── ::results (many per emission) ◄─┘
  *
+ * The scheduler hands a target to the pool only when a thread is idle; busy
+ * threads ask it for their next one as they finish (core_next_job).
+ *
  * Everything the threads share lives in a Core, reference counted, so that
  * the GObject (owner thread only) can go away at once while a reaper thread
  * joins the workers in the background: cancelling never waits for a worker
@@ -41,29 +44,48 @@
  */
 
 typedef struct _Core Core;
+typedef struct _HostSlot HostSlot;
 
-/* One target on its way to a fetch worker. Owned by whoever holds it: the
- * host queue, then the thread pool's queue, then the worker running it. */
+/* One target on its way to a fetch worker. Owned by whoever holds it: its
+ * host's queue, then the thread pool's queue, then the worker running it. */
 typedef struct
 {
-  guint64  id;
-  char    *url;
-  GUri    *uri;
-  char    *host;
+  guint64   id;
+  guint64   seq;              /* arrival order, for oldest-first choices */
+  char     *url;
+  GUri     *uri;
+  char     *host;
+  HostSlot *slot;             /* borrowed: a host outlives its waiting and running targets */
 } Job;
 
-/* Requests in flight to one host, and targets waiting for a free slot.
- * Guarded by Core.sched_lock. */
-typedef struct
+/* One host: requests in flight to it, targets waiting for a thread, and how
+ * many fetch threads hold a keep-alive connection to it. A host with waiting
+ * targets and a free slot under its cap is "ready" and sits in one of the
+ * Core's ready queues. Guarded by Core.sched_lock; owned by Core.hosts. */
+struct _HostSlot
 {
-  guint    active;
-  GQueue   waiting;
-} HostSlot;
+  char     *name;             /* the key in Core.hosts */
+  guint     active;
+  guint     n_warm;           /* threads with this host in their warm list */
+  GQueue    waiting;          /* Job *, oldest first */
+  GQueue   *ready;            /* &Core.ready_cold, &Core.ready_warm or NULL */
+  GList     ready_link;
+};
+
+/* libsoup closes every idle connection of a session that reaches its
+ * max-conns, so a thread never remembers more hosts than that. */
+#define WARM_HOSTS GLEANER_FETCHER_MAX_CONNS
 
 /* A fetch thread's state, owned by the Core (freed by its reaper). */
 typedef struct
 {
   GleanerFetcher *fetcher;
+
+  /* Hosts this thread fetched from last, most recent first: its session
+   * probably still holds an idle keep-alive connection to each. Read and
+   * written by the thread itself, under Core.sched_lock. */
+  HostSlot       *warm[WARM_HOSTS];
+  guint           n_warm;
 } ThreadSlot;
 
 /* What a thread remembers between jobs, owned by the thread itself (freed
@@ -90,10 +112,16 @@ struct _Core
   GMutex           fetchers_lock;
   GPtrArray       *fetchers;
 
-  /* Guards `hosts` (host name -> HostSlot) and `n_running` (worker loops
-   * started and not yet ended: what keeps pool threads busy). */
+  /* Guards `hosts` (host name -> HostSlot), the ready queues of hosts
+   * (HostSlot *, in the order they became ready: `ready_cold` holds hosts no
+   * thread has or is opening a connection to, `ready_warm` the others),
+   * `next_seq`, the threads' warm lists and `n_running` (worker loops started
+   * and not yet ended: a thread is idle when fewer than n_workers run). */
   GMutex           sched_lock;
   GHashTable      *hosts;
+  GQueue           ready_cold;
+  GQueue           ready_warm;
+  guint64          next_seq;
   guint            n_running;
 
   GAsyncQueue     *pages;
@@ -190,6 +218,7 @@ host_slot_free (gpointer data)
   HostSlot *slot = data;
 
   g_queue_clear_full (&slot->waiting, job_free);
+  g_free (slot->name);
   g_free (slot);
 }
 
@@ -323,68 +352,177 @@ core_push_job (Core *core,
     }
 }
 
-/* Owner thread: queue @job behind its host's cap. */
+/* Puts @slot in the ready queue it belongs in (or none), and forgets the host
+ * once nothing refers to it any more, so a list of a million hosts does not
+ * grow the table. @slot may be freed on return. */
+static void
+host_update (Core     *core,
+             HostSlot *slot)
+{
+  GQueue *want = NULL;
+
+  /* A host being fetched from counts as warm: its first connection may still
+   * be opening. */
+  if (!g_queue_is_empty (&slot->waiting) && slot->active < core->config->per_host)
+    want = slot->n_warm > 0 || slot->active > 0 ? &core->ready_warm : &core->ready_cold;
+  if (slot->ready != want)
+    {
+      if (slot->ready != NULL)
+        g_queue_unlink (slot->ready, &slot->ready_link);
+      if (want != NULL)
+        g_queue_push_tail_link (want, &slot->ready_link);
+      slot->ready = want;
+    }
+  if (want == NULL && slot->active == 0 && slot->n_warm == 0 && g_queue_is_empty (&slot->waiting))
+    g_hash_table_remove (core->hosts, slot->name);
+}
+
+/* Starts @slot's oldest waiting target. The host goes to the back of its
+ * ready queue, so that ready hosts take turns. */
+static Job *
+host_take (Core     *core,
+           HostSlot *slot)
+{
+  Job *job = g_queue_pop_head (&slot->waiting);
+
+  g_assert (job != NULL && slot->active < core->config->per_host);
+  slot->active++;
+  if (slot->ready != NULL)
+    {
+      g_queue_unlink (slot->ready, &slot->ready_link);
+      slot->ready = NULL;
+    }
+  host_update (core, slot);
+
+  return job;
+}
+
+/* Arrival order of the oldest target waiting for @slot (it has one). */
+static guint64
+host_head_seq (HostSlot *slot)
+{
+  return ((Job *)g_queue_peek_head (&slot->waiting))->seq;
+}
+
+/* @thread has just used a connection to @slot: move the host to the front of
+ * its warm list, dropping the least recent one when the list is full. */
+static void
+thread_touch_host (Core       *core,
+                   ThreadSlot *thread,
+                   HostSlot   *slot)
+{
+  guint i;
+
+  for (i = 0; i < thread->n_warm && thread->warm[i] != slot; i++)
+    ;
+  if (i == thread->n_warm)
+    {
+      if (thread->n_warm == WARM_HOSTS)
+        {
+          HostSlot *oldest = thread->warm[--thread->n_warm];
+
+          oldest->n_warm--;
+          host_update (core, oldest);
+        }
+      slot->n_warm++;
+      i = thread->n_warm++;
+    }
+  memmove (&thread->warm[1], &thread->warm[0], i * sizeof thread->warm[0]);
+  thread->warm[0] = slot;
+}
+
+/* Owner thread: queue @job. It is handed to an idle pool thread at once if
+ * there is one and its host is under its cap; otherwise it waits for the
+ * next thread to finish a request (core_next_job). */
 static void
 core_schedule (Core *core,
                Job  *job)
 {
   HostSlot *slot;
-  gboolean run_now = FALSE;
+  Job *run = NULL;
 
   gleaner_mutex_lock (&core->sched_lock);
   slot = g_hash_table_lookup (core->hosts, job->host);
   if (slot == NULL)
     {
       slot = g_new0 (HostSlot, 1);
+      slot->name = g_strdup (job->host);
       g_queue_init (&slot->waiting);
-      g_hash_table_insert (core->hosts, g_strdup (job->host), slot);
+      slot->ready_link.data = slot;
+      g_hash_table_insert (core->hosts, slot->name, slot);
     }
-  /* Start a worker for this host if it has none, or if it may have more and
-   * a pool thread is idle. Otherwise the target waits behind the host's
-   * running worker, which takes it next on the same thread, so it reuses that
-   * thread's keep-alive connection instead of paying a new connect (one round
-   * trip per page saved on a distant server). */
-  if (slot->active == 0 ||
-      (slot->active < core->config->per_host && core->n_running < core->config->n_workers))
+  job->slot = slot;
+  job->seq = core->next_seq++;
+  g_queue_push_tail (&slot->waiting, job);
+  /* Only a thread that is idle now gets a target pushed to it: one pushed
+   * behind busy threads would go to whichever finishes first, which rarely
+   * holds a connection to its host. */
+  if (core->n_running < core->config->n_workers && slot->active < core->config->per_host)
     {
-      slot->active++;
+      run = host_take (core, slot);
       core->n_running++;
-      run_now = TRUE;
     }
   else
     {
-      g_queue_push_tail (&slot->waiting, job);
+      host_update (core, slot);
     }
   gleaner_mutex_unlock (&core->sched_lock);
 
-  if (run_now)
-    core_push_job (core, job);
+  if (run != NULL)
+    core_push_job (core, run);
 }
 
-/* Fetch thread: @host's request finished. Returns the host's next waiting
- * target, which the same thread runs next (its connection to the host is
- * still open), or %NULL when the host has none and its slot is released. */
+/* Fetch thread: @done has finished on @thread (%NULL if the thread never
+ * fetched it). Returns the target the thread runs next, or %NULL when none is
+ * ready and the thread goes back to the pool.
+ *
+ * Each thread has its own libsoup session, so a target costs one round trip
+ * less on a thread that holds a connection to its host. The thread takes, in
+ * this order: the oldest ready target of a host it holds a connection to; a
+ * target of a host no thread holds a connection to (which costs a connect
+ * wherever it runs); rather than stay idle, a target of the host with the
+ * longest queue among those another thread holds a connection to. */
 static Job *
-core_next_for_host (Core       *core,
-                    const char *host)
+core_next_job (Core       *core,
+               ThreadSlot *thread,
+               Job        *done)
 {
-  HostSlot *slot;
+  HostSlot *slot = done->slot;
+  HostSlot *best = NULL;
   Job *next = NULL;
 
   gleaner_mutex_lock (&core->sched_lock);
-  slot = g_hash_table_lookup (core->hosts, host);
-  if (slot != NULL)
+  slot->active--;
+  if (thread != NULL)
+    thread_touch_host (core, thread, slot);
+  host_update (core, slot);
+
+  if (!core_is_cancelled (core))
     {
-      next = core_is_cancelled (core) ? NULL : g_queue_pop_head (&slot->waiting);
-      if (next == NULL)
+      for (guint i = 0; thread != NULL && i < thread->n_warm; i++)
         {
-          slot->active--;
-          core->n_running--;
+          HostSlot *warm = thread->warm[i];
+
+          if (warm->ready != NULL && (best == NULL || host_head_seq (warm) < host_head_seq (best)))
+            best = warm;
         }
-      /* Forget idle hosts, so a list of a million hosts does not grow the table. */
-      if (slot->active == 0 && g_queue_is_empty (&slot->waiting))
-        g_hash_table_remove (core->hosts, host);
+      if (best == NULL && core->ready_cold.head != NULL)
+        best = core->ready_cold.head->data;
+      /* A second connection goes where it helps most: to the host with the
+       * longest queue. Only hosts in the threads' warm lists or being
+       * fetched from are warm, so the scan is short. */
+      for (GList *l = best == NULL ? core->ready_warm.head : NULL; l != NULL; l = l->next)
+        {
+          HostSlot *warm = l->data;
+
+          if (best == NULL || warm->waiting.length > best->waiting.length)
+            best = warm;
+        }
+      if (best != NULL)
+        next = host_take (core, best);
     }
+  if (next == NULL)
+    core->n_running--;
   gleaner_mutex_unlock (&core->sched_lock);
 
   return next;
@@ -460,14 +598,15 @@ fetch_worker (gpointer data,
   GLEANER_HAPPENS_AFTER (job);
   while (job != NULL)
     {
+      ThreadSlot *slot = NULL;
       Job *next;
 
       if (!core_is_cancelled (core))
         {
-          ThreadSlot *slot = core_get_thread_slot (core);
           g_autoptr(GleanerResult) result = gleaner_result_new_for_url (job->id, job->url);
           GleanerPage *page;
 
+          slot = core_get_thread_slot (core);
           page = gleaner_fetcher_fetch (slot->fetcher, result, job->uri);
           if (page != NULL)
             {
@@ -485,7 +624,7 @@ fetch_worker (gpointer data,
             }
         }
 
-      next = core_next_for_host (core, job->host);
+      next = core_next_job (core, slot, job);
       job_free (job);
       job = next;
     }
@@ -867,7 +1006,9 @@ gleaner_pipeline_new (const GleanerConfig *config)
   g_cond_init (&core->watch_cond);
   g_mutex_init (&core->deliver_lock);
   core->fetchers = g_ptr_array_new ();
-  core->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, host_slot_free);
+  core->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, host_slot_free);
+  g_queue_init (&core->ready_cold);
+  g_queue_init (&core->ready_warm);
   core->pages = g_async_queue_new ();
   core->parsers = g_ptr_array_new ();
   core->batch = g_ptr_array_new_with_free_func (g_object_unref);
