@@ -48,6 +48,8 @@ struct _GleanerFetcher
   GMainContext        *context;
   SoupSession         *session;
   GCancellable        *cancellable;
+  GleanerTitleParser  *prefix_parser;   /* when a body has been read far enough; holds
+                                         * no libxml2 state, so any thread may free it */
 
   GMutex               lock;
   gint64               deadline;
@@ -83,6 +85,7 @@ gleaner_fetcher_new (const GleanerConfig *config)
   g_mutex_init (&self->lock);
   self->config = config;
   self->cancellable = g_cancellable_new ();
+  self->prefix_parser = gleaner_title_parser_new ();
 
   /* libsoup binds a session to the thread-default context at construction;
    * give it one nobody else iterates. It is pushed around every use of the
@@ -123,6 +126,7 @@ gleaner_fetcher_free (GleanerFetcher *self)
       g_main_context_release (self->context);
     }
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->prefix_parser, gleaner_title_parser_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_free (self);
@@ -428,8 +432,8 @@ read_body (GleanerFetcher  *self,
         {
           /* Keep what we have if it already answers the question. */
           if (page->len > 0 &&
-              gleaner_title_parser_prefix_is_enough (page->body, page->len, content_type,
-                                                     self->config->fields))
+              gleaner_title_parser_check_prefix (self->prefix_parser, page->body, page->len,
+                                                 content_type, self->config->fields))
             {
               g_clear_error (error);
               enough = TRUE;
@@ -446,8 +450,8 @@ read_body (GleanerFetcher  *self,
        * each doubling, so a huge page without a title costs O(n), not O(n²). */
       if (page->len >= next_check)
         {
-          if (gleaner_title_parser_prefix_is_enough (page->body, page->len, content_type,
-                                                     self->config->fields))
+          if (gleaner_title_parser_check_prefix (self->prefix_parser, page->body, page->len,
+                                                 content_type, self->config->fields))
             {
               enough = TRUE;
               break;
