@@ -73,6 +73,7 @@ gleaner_page_free (GleanerPage *page)
   g_clear_object (&page->result);
   g_free (page->body);
   g_free (page->content_type);
+  g_clear_pointer (&page->facts, gleaner_page_facts_free);
   g_free (page);
 }
 
@@ -410,6 +411,8 @@ read_body (GleanerFetcher  *self,
   gboolean truncated = FALSE;
   goffset content_length;
   SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  /* What the parser thread would resolve the canonical link against. */
+  const char *base_url = gleaner_result_get_final_url (page->result);
 
   page->body = g_malloc (alloc);
   page->len = 0;
@@ -438,7 +441,8 @@ read_body (GleanerFetcher  *self,
           /* Keep what we have if it already answers the question. */
           if (page->len > 0 &&
               gleaner_title_parser_check_prefix (self->prefix_parser, page->body, page->len,
-                                                 content_type, self->config->fields))
+                                                 content_type, base_url, self->config->fields,
+                                                 &page->facts))
             {
               g_clear_error (error);
               enough = TRUE;
@@ -456,7 +460,8 @@ read_body (GleanerFetcher  *self,
       if (page->len >= next_check)
         {
           if (gleaner_title_parser_check_prefix (self->prefix_parser, page->body, page->len,
-                                                 content_type, self->config->fields))
+                                                 content_type, base_url, self->config->fields,
+                                                 &page->facts))
             {
               enough = TRUE;
               break;

@@ -3132,22 +3132,28 @@ gleaner_title_parser_parse (GleanerTitleParser *self,
  * @data: the first @len bytes of a body (more may follow)
  * @len: length of @data
  * @content_type: (nullable): the Content-Type header
+ * @base_url: (nullable): the page's final URL, to resolve the canonical link
  * @fields: the facts the run wants
+ * @facts: (out) (optional) (transfer full): when %TRUE is returned, the facts
+ *   of @data, as gleaner_title_parser_parse() gives them for the same arguments
  *
  * gleaner_title_parser_prefix_is_enough() with the caller's parser, so a
- * fetch worker checking page after page allocates no parser each time.
+ * fetch worker checking page after page allocates no parser each time, and
+ * can hand on the facts instead of having the page parsed a second time.
  *
  * Returns: %TRUE when parsing @data gives the same facts for @fields as the
  *   whole body would
  */
 gboolean
-gleaner_title_parser_check_prefix (GleanerTitleParser *self,
-                                   const guint8       *data,
-                                   gsize               len,
-                                   const char         *content_type,
-                                   GleanerFields       fields)
+gleaner_title_parser_check_prefix (GleanerTitleParser  *self,
+                                   const guint8        *data,
+                                   gsize                len,
+                                   const char          *content_type,
+                                   const char          *base_url,
+                                   GleanerFields        fields,
+                                   GleanerPageFacts   **facts)
 {
-  g_autoptr(GleanerPageFacts) facts = NULL;
+  g_autoptr(GleanerPageFacts) prefix_facts = NULL;
   GleanerContentClass klass = gleaner_title_parser_classify (content_type);
   ParseOutcome outcome;
 
@@ -3167,10 +3173,12 @@ gleaner_title_parser_check_prefix (GleanerTitleParser *self,
   if (klass == GLEANER_CONTENT_XML)
     return FALSE;
 
-  facts = parse_internal (self, data, len, content_type, NULL, fields, &outcome);
-  if (outcome.xml || !outcome.complete)
+  prefix_facts = parse_internal (self, data, len, content_type, base_url, fields, &outcome);
+  if (outcome.xml || !outcome.complete || !(outcome.stable || outcome.ascii_region))
     return FALSE;
-  return outcome.stable || outcome.ascii_region;
+  if (facts != NULL)
+    *facts = g_steal_pointer (&prefix_facts);
+  return TRUE;
 }
 
 /**
@@ -3203,5 +3211,5 @@ gleaner_title_parser_prefix_is_enough (const guint8  *data,
     return FALSE;
 
   parser = gleaner_title_parser_new ();
-  return gleaner_title_parser_check_prefix (parser, data, len, content_type, fields);
+  return gleaner_title_parser_check_prefix (parser, data, len, content_type, NULL, fields, NULL);
 }
