@@ -790,6 +790,8 @@ test_content_type_classify (void)
     { "text/xml", GLEANER_CONTENT_XML },
     { "application/xml; charset=utf-8", GLEANER_CONTENT_XML },
     { "image/svg+xml", GLEANER_CONTENT_XML },
+    { "Image/SVG+XML; =;charset", GLEANER_CONTENT_XML },
+    { "text/html;charset;x=\"", GLEANER_CONTENT_HTML },
     { "application/rss+xml", GLEANER_CONTENT_XML },
     { "text/plain", GLEANER_CONTENT_OTHER },
     { "text/plain; charset=utf-8", GLEANER_CONTENT_OTHER },
