@@ -122,11 +122,12 @@ known_input_size (char **inputs)
 
 /* glibc's malloc keeps a cache of freed blocks in each thread (tcache: up to
  * 7 blocks of each size up to 1 KiB). In the 64 fetch threads, the cached
- * blocks of 257-1024 bytes (libsoup's message, request header strings that
- * grew past 256 bytes) pin pages in every arena, and peak RSS kept growing
- * with the URLs done: +3.5 MB (+17 %) over a million URLs with
- * --keep-duplicates. Caching only blocks of up to 256 bytes keeps it flat for
- * the same CPU (callgrind: +0.3 % instructions; no cache at all: +9 %). GLib
+ * blocks of more than 256 bytes (libsoup's 264-byte message object is one per
+ * request) pin pages in every arena, and peak RSS kept growing with the URLs
+ * done: +3.5 MB (+17 %) over a million URLs with --keep-duplicates; a limit
+ * of 512 bytes still grows. Caching only blocks of up to 256 bytes keeps it
+ * flat for the same CPU (callgrind: +0.3 % instructions; no cache at all:
+ * +9 %). GLib
  * before 2.76 also caches per thread (GSlice magazines, 1 MB for our
  * threads); G_SLICE=always-malloc hands those blocks to malloc, as later GLib
  * always does. Both are read only from the environment at start-up, so a long
