@@ -17,6 +17,7 @@ static GBytes *gzip_bomb;              /* 64 MiB of markup without a title, gzip
 static gint active_slow;               /* requests of /slow being served right now */
 static gint max_active_slow;           /* the most seen at once */
 static gint ratelimit_hits;
+static gint auth_headers_seen;         /* requests to /auth that carried credentials */
 
 #define BOMB_SIZE (64 * 1024 * 1024)
 
@@ -230,6 +231,24 @@ serve_typed_cb (SoupServer        *srv,
 }
 
 static void
+serve_auth_cb (SoupServer        *srv,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *body = "<html><title>Sign in</title></html>";
+
+  if (soup_message_headers_get_one (request, "Authorization") != NULL)
+    g_atomic_int_inc (&auth_headers_seen);
+  soup_message_headers_replace (response, "WWW-Authenticate", "Basic realm=\"test\"");
+  soup_server_message_set_status (msg, 401, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static void
 server_setup (SoupServer *srv,
               gpointer    user_data)
 {
@@ -244,6 +263,7 @@ server_setup (SoupServer *srv,
   soup_server_add_handler (srv, "/endless", serve_endless_cb, NULL, NULL);
   soup_server_add_handler (srv, "/bomb", serve_bomb_cb, NULL, NULL);
   soup_server_add_handler (srv, "/typed", serve_typed_cb, NULL, NULL);
+  soup_server_add_handler (srv, "/auth", serve_auth_cb, NULL, NULL);
 }
 
 /* ---- running a list through a pipeline -------------------------------------- */
@@ -466,6 +486,40 @@ test_pipeline_http_errors (void)
   g_assert_cmpuint (gleaner_result_get_error_kind (r), ==, GLEANER_ERROR_HTTP_STATUS);
   r = collector_get (&c, 2);
   g_assert_cmpuint (gleaner_result_get_status (r), ==, 404);
+  collector_clear (&c);
+  gleaner_pipeline_wait_for_threads ();
+}
+
+static void
+test_pipeline_no_authentication (void)
+{
+  g_autoptr(GleanerConfig) config = test_config ();
+  g_autofree char *plain = gleaner_test_server_url (server, "/auth/a");
+  g_autofree char *with_password = NULL;
+  const char *paths[3] = { NULL, NULL, NULL };
+  Collector c;
+
+  g_test_summary ("A page that asks for a password is a 401 row: Gleaner never answers "
+                  "the challenge, not even with credentials written in the URL");
+
+  g_assert_true (g_str_has_prefix (plain, "http://"));
+  with_password = g_strconcat ("http://user:secret@", plain + strlen ("http://"), NULL);
+  paths[0] = plain;
+  paths[1] = with_password;
+  config->retries = 0;
+  g_atomic_int_set (&auth_headers_seen, 0);
+  collector_init (&c);
+  run_paths (config, paths, &c, 10000);
+
+  for (guint64 id = 0; id < 2; id++)
+    {
+      GleanerResult *r = collector_get (&c, id);
+
+      g_assert_cmpuint (gleaner_result_get_status (r), ==, 401);
+      g_assert_cmpuint (gleaner_result_get_error_kind (r), ==, GLEANER_ERROR_HTTP_STATUS);
+      g_assert_null (gleaner_result_get_title (r));
+    }
+  g_assert_cmpint (g_atomic_int_get (&auth_headers_seen), ==, 0);
   collector_clear (&c);
   gleaner_pipeline_wait_for_threads ();
 }
@@ -1220,6 +1274,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/pipeline/titles", test_pipeline_titles);
   g_test_add_func ("/gleaner/pipeline/redirects", test_pipeline_redirects);
   g_test_add_func ("/gleaner/pipeline/http-errors", test_pipeline_http_errors);
+  g_test_add_func ("/gleaner/pipeline/no-authentication", test_pipeline_no_authentication);
   g_test_add_func ("/gleaner/pipeline/rate-limit", test_pipeline_rate_limit);
   g_test_add_func ("/gleaner/pipeline/timeouts", test_pipeline_timeouts);
   g_test_add_func ("/gleaner/pipeline/drip", test_pipeline_drip);

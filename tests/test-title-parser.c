@@ -790,6 +790,8 @@ test_content_type_classify (void)
     { "text/xml", GLEANER_CONTENT_XML },
     { "application/xml; charset=utf-8", GLEANER_CONTENT_XML },
     { "image/svg+xml", GLEANER_CONTENT_XML },
+    { "Image/SVG+XML; =;charset", GLEANER_CONTENT_XML },
+    { "text/html;charset;x=\"", GLEANER_CONTENT_HTML },
     { "application/rss+xml", GLEANER_CONTENT_XML },
     { "text/plain", GLEANER_CONTENT_OTHER },
     { "text/plain; charset=utf-8", GLEANER_CONTENT_OTHER },
@@ -1189,6 +1191,78 @@ test_prefix_is_enough (void)
   }
 }
 
+/* check_prefix() on one reused parser says what prefix_is_enough() says for
+ * every prefix of @data, and its facts are parse()'s for the same bytes.
+ * Returns how many prefixes were enough. */
+static guint
+check_prefix_facts (GleanerTitleParser *reused,
+                    const char         *data,
+                    gsize               len,
+                    const char         *content_type,
+                    GleanerFields       fields)
+{
+  const char *base_url = "https://example.com/dir/page.html";
+  guint n_enough = 0;
+
+  for (gsize l = 0; l <= len; l++)
+    {
+      g_autoptr(GleanerPageFacts) facts = NULL;
+      gboolean enough = gleaner_title_parser_check_prefix (reused, (const guint8 *)data, l,
+                                                           content_type, base_url, fields, &facts);
+
+      g_assert_cmpint (enough, ==, gleaner_title_parser_prefix_is_enough ((const guint8 *)data, l,
+                                                                          content_type, fields));
+      if (enough)
+        {
+          g_autoptr(GleanerPageFacts) parsed = parse (data, l, content_type, fields);
+
+          g_assert_nonnull (facts);
+          g_assert_true (facts_equal (facts, parsed));
+          g_assert_cmpstr (facts->encoding, ==, parsed->encoding);
+          g_assert_cmpint (facts->encoding_source, ==, parsed->encoding_source);
+          n_enough++;
+        }
+      else
+        {
+          g_assert_null (facts);
+        }
+    }
+  return n_enough;
+}
+
+static void
+test_check_prefix (void)
+{
+  g_autoptr(GleanerTitleParser) reused = gleaner_title_parser_new ();
+  g_autofree char *filler = repeat ("<p>body text</p>", 8);
+  g_autofree char *page = g_strconcat ("<html lang=de><head><title>Title &amp; more</title>"
+                                       "<link rel=canonical href=\"../c.html\">"
+                                       "<meta name=description content=d></head><body>"
+                                       "<h1>Head</h1>", filler, NULL);
+  g_autofree char *cp1251 = g_strconcat ("<title>\xc0\xc1</title>", filler, NULL);
+  g_autofree char *xml = g_strconcat ("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"
+                                      "<head><title>X</title></head><body>", filler,
+                                      "</body></html>", NULL);
+
+  g_test_summary ("A fetch worker's own parser decides as prefix_is_enough() does, and "
+                  "the facts it hands on are exactly what the parser thread would find");
+
+  g_assert_cmpuint (check_prefix_facts (reused, page, strlen (page), "text/html",
+                                        GLEANER_FIELD_TITLE), >, 0);
+  g_assert_cmpuint (check_prefix_facts (reused, page, strlen (page), "text/html; charset=utf-8",
+                                        GLEANER_FIELDS_ALL), >, 0);
+  g_assert_cmpuint (check_prefix_facts (reused, cp1251, strlen (cp1251),
+                                        "text/html; charset=windows-1251", GLEANER_FIELD_TITLE), >, 0);
+  check_prefix_facts (reused, cp1251, strlen (cp1251), NULL, GLEANER_FIELD_TITLE);
+  /* XML, declared or sniffed, never stops early */
+  g_assert_cmpuint (check_prefix_facts (reused, xml, strlen (xml), "application/xhtml+xml",
+                                        GLEANER_FIELD_TITLE), ==, 0);
+  g_assert_cmpuint (check_prefix_facts (reused, xml, strlen (xml), NULL, GLEANER_FIELD_TITLE), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (html_cases); i++)
+    check_prefix_facts (reused, html_cases[i].html, html_cases[i].len, "text/html",
+                        GLEANER_FIELDS_ALL);
+}
+
 static void
 test_prefix_property_cases (void)
 {
@@ -1404,6 +1478,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/title-parser/facts/details", test_facts_details);
   g_test_add_func ("/gleaner/title-parser/facts/no-base-url", test_facts_no_base_url);
   g_test_add_func ("/gleaner/title-parser/prefix-is-enough", test_prefix_is_enough);
+  g_test_add_func ("/gleaner/title-parser/check-prefix", test_check_prefix);
   g_test_add_func ("/gleaner/title-parser/prefix-is-enough/property", test_prefix_property_cases);
   g_test_add_func ("/gleaner/title-parser/long-title", test_long_title);
   g_test_add_func ("/gleaner/title-parser/threads", test_threads);

@@ -502,7 +502,8 @@ gleaner_content_type_parse (const char  *content_type,
     if (!is_token_char (subtype[i]))
       return FALSE;
 
-  while (p < end)
+  /* Parameters never make a type invalid; only the charset needs them. */
+  while (charset != NULL && p < end)
     {
       const char *name;
       gsize name_len;
@@ -557,10 +558,16 @@ gleaner_content_type_parse (const char  *content_type,
 
   if (essence != NULL)
     {
-      char *e = g_strdup_printf ("%.*s/%.*s", (int)type_len, type, (int)subtype_len, subtype);
+      /* Called several times per page: no printf, one allocation. */
+      char *e = g_malloc (type_len + 1 + subtype_len + 1);
 
-      *essence = g_ascii_strdown (e, -1);
-      g_free (e);
+      for (gsize i = 0; i < type_len; i++)
+        e[i] = g_ascii_tolower (type[i]);
+      e[type_len] = '/';
+      for (gsize i = 0; i < subtype_len; i++)
+        e[type_len + 1 + i] = g_ascii_tolower (subtype[i]);
+      e[type_len + 1 + subtype_len] = '\0';
+      *essence = e;
     }
   if (charset != NULL)
     *charset = g_steal_pointer (&found_charset);

@@ -28,6 +28,8 @@ typedef struct _GleanerFetcher GleanerFetcher;
  * @len: length of @body
  * @content_type: (nullable): the Content-Type header of the final response
  * @started: monotonic time (µs) the fetch of this URL started
+ * @facts: (nullable): the facts of @body when the fetch worker already has
+ *   them (it parsed @body to decide it had read enough), owned
  *
  * A fetched page on its way to a parser thread. Whoever holds the pointer owns
  * all of it: the fetch worker until it pushes the page on the parse queue, the
@@ -39,7 +41,8 @@ typedef struct
   guint8        *body;
   gsize          len;
   char          *content_type;
-  gint64         started;
+  gint64            started;
+  GleanerPageFacts *facts;
 } GleanerPage;
 
 void            gleaner_page_free              (GleanerPage         *page);

@@ -690,9 +690,14 @@ parser_thread (gpointer data)
         {
           GleanerPageFacts *facts;
 
-          facts = gleaner_title_parser_parse (parser, page->body, page->len, page->content_type,
-                                              gleaner_result_get_final_url (page->result),
-                                              core->config->fields);
+          /* A fetch worker that stopped reading early has parsed these very
+           * bytes already, with the same arguments. */
+          if (page->facts != NULL)
+            facts = g_steal_pointer (&page->facts);
+          else
+            facts = gleaner_title_parser_parse (parser, page->body, page->len, page->content_type,
+                                                gleaner_result_get_final_url (page->result),
+                                                core->config->fields);
           finish_parsed_result (core, page, facts);
           _gleaner_result_set_elapsed (page->result,
                                        (g_get_monotonic_time () - page->started) / (double)G_USEC_PER_SEC);

@@ -3174,6 +3174,61 @@ gleaner_title_parser_parse (GleanerTitleParser *self,
 }
 
 /**
+ * gleaner_title_parser_check_prefix:
+ * @self: a parser owned by the calling thread
+ * @data: the first @len bytes of a body (more may follow)
+ * @len: length of @data
+ * @content_type: (nullable): the Content-Type header
+ * @base_url: (nullable): the page's final URL, to resolve the canonical link
+ * @fields: the facts the run wants
+ * @facts: (out) (optional) (transfer full): when %TRUE is returned, the facts
+ *   of @data, as gleaner_title_parser_parse() gives them for the same arguments
+ *
+ * gleaner_title_parser_prefix_is_enough() with the caller's parser, so a
+ * fetch worker checking page after page allocates no parser each time, and
+ * can hand on the facts instead of having the page parsed a second time.
+ *
+ * Returns: %TRUE when parsing @data gives the same facts for @fields as the
+ *   whole body would
+ */
+gboolean
+gleaner_title_parser_check_prefix (GleanerTitleParser  *self,
+                                   const guint8        *data,
+                                   gsize                len,
+                                   const char          *content_type,
+                                   const char          *base_url,
+                                   GleanerFields        fields,
+                                   GleanerPageFacts   **facts)
+{
+  g_autoptr(GleanerPageFacts) prefix_facts = NULL;
+  GleanerContentClass klass = gleaner_title_parser_classify (content_type);
+  ParseOutcome outcome;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (len == 0 || data == NULL)
+    return FALSE;
+  /* XML never stops early; sniffing as parse_internal() would also keeps
+   * libxml2 state out of @self, which a fetcher frees on another thread. */
+  if (klass == GLEANER_CONTENT_UNKNOWN)
+    {
+      gboolean conclusive;
+
+      klass = sniff (data, len, &conclusive);
+    }
+  if (klass == GLEANER_CONTENT_XML)
+    return FALSE;
+
+  prefix_facts = parse_internal (self, data, len, content_type, base_url, fields, &outcome);
+  if (outcome.xml || !outcome.complete || !(outcome.stable || outcome.ascii_region))
+    return FALSE;
+  if (facts != NULL)
+    *facts = g_steal_pointer (&prefix_facts);
+  return TRUE;
+}
+
+/**
  * gleaner_title_parser_prefix_is_enough:
  * @data: the first @len bytes of a body (more may follow)
  * @len: length of @data
@@ -3196,19 +3251,12 @@ gleaner_title_parser_prefix_is_enough (const guint8  *data,
                                        GleanerFields  fields)
 {
   g_autoptr(GleanerTitleParser) parser = NULL;
-  g_autoptr(GleanerPageFacts) facts = NULL;
-  ParseOutcome outcome;
 
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
   if (len == 0 || data == NULL)
     return FALSE;
-  if (gleaner_title_parser_classify (content_type) == GLEANER_CONTENT_XML)
-    return FALSE;
 
   parser = gleaner_title_parser_new ();
-  facts = parse_internal (parser, data, len, content_type, NULL, fields, &outcome);
-  if (outcome.xml || !outcome.complete)
-    return FALSE;
-  return outcome.stable || outcome.ascii_region;
+  return gleaner_title_parser_check_prefix (parser, data, len, content_type, NULL, fields, NULL);
 }

@@ -115,6 +115,16 @@ gboolean             gleaner_title_parser_prefix_is_enough (const guint8       *
                                                             const char         *content_type,
                                                             GleanerFields       fields);
 
+/* The same test with the caller's parser, giving the facts when it says TRUE
+ * (see gleaner-title-parser.c). */
+gboolean             gleaner_title_parser_check_prefix     (GleanerTitleParser  *self,
+                                                            const guint8        *data,
+                                                            gsize                len,
+                                                            const char          *content_type,
+                                                            const char          *base_url,
+                                                            GleanerFields        fields,
+                                                            GleanerPageFacts   **facts);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GleanerPageFacts, gleaner_page_facts_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GleanerTitleParser, gleaner_title_parser_free)
 

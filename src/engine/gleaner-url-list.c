@@ -63,6 +63,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
+#include "gleaner-fingerprint-set.h"
 #include "gleaner-url-list.h"
 
 /* Looking further than this many bytes for 200 characters is never needed. */
@@ -71,27 +72,20 @@
 /* Longest scheme shown in a message. */
 #define MESSAGE_SCHEME_MAX 32
 
-/* Fingerprint set: open addressing, linear probing, 0 marks a free slot. It
- * grows by 1.6x when 80 % full, so its load stays within 50-80 %: 10-16 bytes
- * per distinct URL. A fingerprint is SipHash-1-3 with a random key per list, so
- * two different URLs share one with probability 2^-64 per pair, which nobody can
- * aim at: at a million distinct URLs the chance that any URL is wrongly taken
- * for a duplicate is n(n-1)/2 * 2^-64 ≈ 2.7e-8. */
-#define SET_MIN_CAPACITY 64
-
-typedef struct
-{
-  guint64 *slots;
-  gsize    capacity;
-  gsize    count;
-} FingerprintSet;
+/* Duplicates are found by fingerprint: SipHash-1-3 of the normalised URL with
+ * a random key per list, kept in a GleanerFingerprintSet (about 9-11 bytes per
+ * distinct URL, never the URL itself). Two different URLs share a fingerprint
+ * with probability 2^-64 per pair, which nobody can aim at without the key: at
+ * a million distinct URLs the chance that any URL is wrongly taken for a
+ * duplicate is n(n-1)/2 * 2^-64 ≈ 2.7e-8. Telling every pair apart for certain
+ * would mean keeping every URL's text, several times the memory. */
 
 struct _GleanerUrlList
 {
   /* owned */
   GPtrArray      *urls;          /* (element-type utf8): accepted, not yet taken */
   GPtrArray      *rejections;    /* (element-type GleanerRejection): not yet taken */
-  FingerprintSet  seen;          /* stays empty while keep_duplicates */
+  GleanerFingerprintSet *seen;   /* NULL while keep_duplicates */
   GString        *buf;           /* scratch for candidates, reused for every line */
   GString        *out;
 
@@ -100,7 +94,6 @@ struct _GleanerUrlList
   guint64         n_urls;
   guint64         n_duplicates;
   guint64         n_rejected;
-  gboolean        keep_duplicates;
   gboolean        pending_cr;    /* the last add_text() ended in "\r": a "\n" may follow */
 };
 
@@ -387,58 +380,6 @@ siphash13 (const guint64  key[2],
   SIPROUND;
 
   return v0 ^ v1 ^ v2 ^ v3;
-}
-
-static void
-fingerprint_set_insert_slot (guint64 *slots,
-                             gsize    capacity,
-                             guint64  fp)
-{
-  gsize i = fp % capacity;
-
-  while (slots[i] != 0)
-    i = (i + 1 == capacity) ? 0 : i + 1;
-  slots[i] = fp;
-}
-
-/* Returns FALSE if @fp was already in the set. */
-static gboolean
-fingerprint_set_add (FingerprintSet *set,
-                     guint64         fp)
-{
-  gsize i;
-
-  if (fp == 0)
-    fp = 1;
-
-  if ((set->count + 1) * 5 > set->capacity * 4)
-    {
-      gsize capacity = MAX (SET_MIN_CAPACITY, set->capacity + set->capacity * 3 / 5);
-      guint64 *slots = g_new0 (guint64, capacity);
-
-      for (gsize j = 0; j < set->capacity; j++)
-        if (set->slots[j] != 0)
-          fingerprint_set_insert_slot (slots, capacity, set->slots[j]);
-      g_free (set->slots);
-      set->slots = slots;
-      set->capacity = capacity;
-    }
-
-  for (i = fp % set->capacity; set->slots[i] != 0; i = (i + 1 == set->capacity) ? 0 : i + 1)
-    if (set->slots[i] == fp)
-      return FALSE;
-
-  set->slots[i] = fp;
-  set->count++;
-  return TRUE;
-}
-
-static void
-fingerprint_set_clear (FingerprintSet *set)
-{
-  g_clear_pointer (&set->slots, g_free);
-  set->capacity = 0;
-  set->count = 0;
 }
 
 /* ---- normalising one candidate -------------------------------------------- */
@@ -1101,7 +1042,7 @@ emit_url (LineScan *scan)
         scan->first_url = g_strndup (scan->out->str, scan->out->len);
       return;
     }
-  if (!list->keep_duplicates && !fingerprint_set_add (&list->seen, fp))
+  if (list->seen != NULL && !gleaner_fingerprint_set_add (list->seen, fp))
     {
       list->n_duplicates++;
       return;
@@ -1966,6 +1907,7 @@ gleaner_url_list_new (void)
   self->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify)gleaner_rejection_free);
   self->buf = g_string_sized_new (256);
   self->out = g_string_sized_new (256);
+  self->seen = gleaner_fingerprint_set_new ();
   for (guint i = 0; i < G_N_ELEMENTS (self->key); i++)
     self->key[i] = ((guint64)g_random_int () << 32) | g_random_int ();
   return self;
@@ -1982,7 +1924,7 @@ gleaner_url_list_free (GleanerUrlList *self)
     return;
   g_clear_pointer (&self->urls, g_ptr_array_unref);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
-  fingerprint_set_clear (&self->seen);
+  g_clear_pointer (&self->seen, gleaner_fingerprint_set_free);
   g_string_free (self->buf, TRUE);
   g_string_free (self->out, TRUE);
   g_free (self);
@@ -2003,9 +1945,10 @@ gleaner_url_list_set_keep_duplicates (GleanerUrlList *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->keep_duplicates = !!keep;
-  if (self->keep_duplicates)
-    fingerprint_set_clear (&self->seen);
+  if (keep)
+    g_clear_pointer (&self->seen, gleaner_fingerprint_set_free);
+  else if (self->seen == NULL)
+    self->seen = gleaner_fingerprint_set_new ();
 }
 
 /**

@@ -85,7 +85,7 @@ char             *gleaner_url_normalize             (const char             *tex
 
 /* A GleanerUrlList is fed input line by line (or as whole text), keeps counts,
  * drops duplicates and queues the accepted URLs until the caller takes them.
- * Its memory is the dedupe set (8-16 bytes per distinct URL unless
+ * Its memory is the dedupe set (9-11 bytes per distinct URL unless
  * keep-duplicates) plus what the caller has not yet taken. Not thread-safe:
  * one owner thread.
  *
