@@ -9,6 +9,7 @@
 
 #include <locale.h>
 #include <string.h>
+#include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -1619,36 +1620,95 @@ test_window_translated (void)
 
 /* The worst main-loop stall: a high-priority 1 ms timeout notes the longest gap
  * between two of its dispatches. Anything that blocks the loop (a batch going
- * into the models, sorting, layout, drawing) shows up as a gap. */
+ * into the models, sorting, layout, drawing) shows up as a gap. On a loaded
+ * machine a gap also holds the time the main thread waited for a CPU, so the
+ * meter also notes the CPU time the main thread itself used in each gap: the
+ * part of a stall that is ours. */
 typedef struct
 {
   GListModel *rows;
   gint64      last;
+  gint64      last_cpu;
   gint64      worst;
   gint64      worst_steady;  /* once the view holds its first 1,000 rows */
+  gint64      worst_cpu;
+  gint64      worst_cpu_steady;
   guint       over_50ms;
   guint       over_100ms;
+  guint       cpu_over_50ms;
   guint       source;
   guint       frames;
   guint       tick;
 } StallMeter;
+
+/* CPU time of the calling thread, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 stall_cb (gpointer data)
 {
   StallMeter *meter = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
   gint64 gap = now - meter->last;
+  gint64 gap_cpu = cpu - meter->last_cpu;
+  guint n_rows = g_list_model_get_n_items (meter->rows);
 
   meter->worst = MAX (meter->worst, gap);
-  if (g_list_model_get_n_items (meter->rows) >= 1000)
-    meter->worst_steady = MAX (meter->worst_steady, gap);
+  meter->worst_cpu = MAX (meter->worst_cpu, gap_cpu);
+  if (n_rows >= 1000)
+    {
+      meter->worst_steady = MAX (meter->worst_steady, gap);
+      meter->worst_cpu_steady = MAX (meter->worst_cpu_steady, gap_cpu);
+    }
   meter->over_50ms += gap > 50000;
   meter->over_100ms += gap > 100000;
-  if (now - meter->last > 30000 && g_getenv ("GLEANER_UI_BENCH_TRACE"))
-    g_printerr ("stall %.1f ms at %.3f s\n", (now - meter->last) / 1000.0, (now % 100000000) / 1e6);
+  meter->cpu_over_50ms += gap_cpu > 50000;
+  if ((gap > 30000 || gap_cpu > 15000) && g_getenv ("GLEANER_UI_BENCH_TRACE"))
+    g_printerr ("stall %.1f ms (%.1f ms CPU) at %.3f s, %u rows\n",
+                gap / 1000.0, gap_cpu / 1000.0, (now % 100000000) / 1e6, n_rows);
   meter->last = now;
+  meter->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
+}
+
+/* With GLEANER_UI_BENCH_TRACE: the main thread's CPU time for a whole frame
+ * (update, layout, paint), to tell building and drawing rows from the rest of
+ * a stall. GTK's own handlers of a phase run before ours, so the frame is
+ * measured from the end of before-paint to after-paint. */
+static gint64 frame_start_cpu;
+
+static void
+frame_begin_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  frame_start_cpu = thread_cpu_us ();
+}
+
+static void
+frame_end_cb (GdkFrameClock *clock,
+              gpointer       data)
+{
+  gint64 took = thread_cpu_us () - frame_start_cpu;
+
+  if (took > 8000)
+    g_printerr ("  frame %.1f ms CPU\n", took / 1000.0);
+}
+
+static void
+trace_frames (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  g_signal_connect_after (clock, "before-paint", G_CALLBACK (frame_begin_cb), NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (frame_end_cb), NULL);
 }
 
 static gboolean
@@ -1665,8 +1725,11 @@ stall_meter_start (StallMeter *meter,
                    GtkWidget  *widget)
 {
   meter->last = g_get_monotonic_time ();
+  meter->last_cpu = thread_cpu_us ();
   meter->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_cb, meter, NULL);
   meter->tick = gtk_widget_add_tick_callback (widget, frame_cb, meter, NULL);
+  if (g_getenv ("GLEANER_UI_BENCH_TRACE"))
+    trace_frames (widget);
 }
 
 static void
@@ -1706,6 +1769,16 @@ heap_mib (void)
 #else
   return 0.0;
 #endif
+}
+
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1.0;
+  return g_ascii_strtod (text, NULL);
 }
 
 static guint
@@ -1758,19 +1831,91 @@ perf_run (guint       n_urls,
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, n_urls);
   g_test_message ("%u URLs%s%s: paste returned in %.1f ms (parsed in a worker); run %.2f s = %.0f rows/s; "
                   "worst main-loop stall %.1f ms (%.1f ms after the first 1,000 rows; "
-                  "%u gaps over 50 ms, %u over 100 ms); %u frames (%.0f/s); "
+                  "%u gaps over 50 ms, %u over 100 ms); main thread's CPU time in the worst gap "
+                  "%.1f ms (%.1f ms after the first 1,000 rows; %u gaps over 50 ms); "
+                  "load average %.2f; %u frames (%.0f/s); "
                   "VmRSS %.0f MiB with the rows (%.0f MiB before the paste); "
                   "malloc heap in use %.1f MiB more than before the paste (%.0f bytes a row)",
                   n_urls, sort_column ? ", sorted by " : "", sort_column ? sort_column : "",
                   t_paste / 1000.0, t_run / 1e6, n_urls / (t_run / 1e6),
                   meter.worst / 1000.0, meter.worst_steady / 1000.0,
-                  meter.over_50ms, meter.over_100ms, meter.frames, meter.frames / (t_run / 1e6),
+                  meter.over_50ms, meter.over_100ms,
+                  meter.worst_cpu / 1000.0, meter.worst_cpu_steady / 1000.0, meter.cpu_over_50ms,
+                  load_average (), meter.frames, meter.frames / (t_run / 1e6),
                   rss_mib (), rss_before,
                   heap_mib () - heap_before, (heap_mib () - heap_before) * 1024.0 * 1024.0 / n_urls);
   g_test_minimized_result (meter.worst / 1000.0, "worst stall %.1f ms", meter.worst / 1000.0);
   g_test_maximized_result (n_urls / (t_run / 1e6), "%.0f rows/s", n_urls / (t_run / 1e6));
 
   destroy_window (window);
+}
+
+/* A result as a run delivers it: a page with a title, status, time and size. */
+static GleanerResult *
+synthetic_result (guint n)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:8080/page/%u", n);
+  GleanerResult *result = gleaner_result_new_for_url (n, url);
+  GleanerPageFacts *facts = gleaner_page_facts_new ();
+
+  facts->has_title = TRUE;
+  facts->title = expected_title (n);
+  facts->encoding = g_strdup ("UTF-8");
+  _gleaner_result_take_facts (result, facts);
+  _gleaner_result_set_status (result, 200, "OK");
+  _gleaner_result_set_content_type (result, "text/html; charset=utf-8");
+  _gleaner_result_set_body (result, 120 + n % 1000, FALSE);
+  _gleaner_result_set_elapsed (result, 0.002 + (n % 97) / 1000.0);
+
+  return result;
+}
+
+/* What building the first page of rows costs: a fresh window gets rows in the
+ * chunks a run's first deliveries come in (tools/ui-benchmark). */
+static void
+test_perf_first_page (void)
+{
+  guint n_windows = 5;
+  double total_ms = 0.0;
+  double worst_ms = 0.0;
+  double frame_ms = 0.0;
+
+  g_test_summary ("CPU time of the main thread to build the view's first rows");
+
+  for (guint w = 0; w < n_windows; w++)
+    {
+      GleanerWindow *window = new_window ();
+      GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+
+      gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+      spin (300);
+      for (guint i = 0; i < 240; i += 24)
+        {
+          g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+          gint64 t0;
+          gint64 t1;
+          gint64 t2;
+
+          for (guint j = i; j < i + 24; j++)
+            g_ptr_array_add (batch, synthetic_result (j + 1));
+          t0 = thread_cpu_us ();
+          gleaner_result_list_apply (list, batch);
+          t1 = thread_cpu_us ();
+          /* The frame that lays out and draws them. */
+          spin (40);
+          t2 = thread_cpu_us ();
+          total_ms += (t1 - t0) / 1000.0;
+          frame_ms += (t2 - t1) / 1000.0;
+          worst_ms = MAX (worst_ms, (t1 - t0) / 1000.0);
+        }
+      destroy_window (window);
+    }
+
+  g_test_message ("first 240 rows, 24 at a time: %.1f ms CPU to take them in (%.2f ms a row, worst "
+                  "chunk %.1f ms), %.1f ms CPU in the next 40 ms of the loop (frames); load average %.2f",
+                  total_ms / n_windows, total_ms / n_windows / 240, worst_ms, frame_ms / n_windows,
+                  load_average ());
+  g_test_minimized_result (total_ms / n_windows / 240, "%.2f ms a row", total_ms / n_windows / 240);
 }
 
 /* Memory of the window's own structures per row, without the engine: synthetic
@@ -1902,6 +2047,7 @@ main (int   argc,
       g_test_add_func ("/gleaner/window/perf/stream-sorted", test_perf_stream_sorted);
       g_test_add_func ("/gleaner/window/perf/rss-100k", test_perf_rss);
       g_test_add_func ("/gleaner/window/perf/model-memory", test_perf_model_memory);
+      g_test_add_func ("/gleaner/window/perf/first-page", test_perf_first_page);
     }
 
   ret = g_test_run ();
