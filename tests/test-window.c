@@ -19,6 +19,7 @@
 #include <adwaita.h>
 
 #include "gleaner-application.h"
+#include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
 #include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
@@ -26,6 +27,7 @@
 #include "gleaner-result-list.h"
 #include "gleaner-result-private.h"
 #include "gleaner-session-store.h"
+#include "gleaner-sort-model.h"
 #include "gleaner-test-utils.h"
 #include "gleaner-title-parser.h"
 #include "gleaner-ui-util.h"
@@ -332,6 +334,272 @@ test_result_list_batches (void)
   g_assert_finalize_object (g_steal_pointer (&list));
 }
 
+/* A copy of a model kept only through its items-changed: every emission must
+ * describe the model as it is at that moment, or the copy drifts. */
+typedef struct
+{
+  GPtrArray *rows;
+  guint      n_signals;
+  gboolean   check_all;   /* compare the whole copy at every emission */
+} Shadow;
+
+static void
+shadow_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         Shadow     *shadow)
+{
+  g_assert_cmpuint (position + removed, <=, shadow->rows->len);
+  g_ptr_array_remove_range (shadow->rows, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (shadow->rows, position + i, g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (shadow->rows->len, ==, g_list_model_get_n_items (model));
+  if (shadow->check_all)
+    for (guint i = 0; i < shadow->rows->len; i++)
+      g_assert_true (g_ptr_array_index (shadow->rows, i) == row (model, i));
+  shadow->n_signals++;
+}
+
+static void
+assert_shadow_matches (Shadow     *shadow,
+                       GListModel *model)
+{
+  g_assert_cmpuint (shadow->rows->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < shadow->rows->len; i++)
+    g_assert_true (g_ptr_array_index (shadow->rows, i) == row (model, i));
+}
+
+/* Titles "Row 00042" sort as their numbers; -1 for a page without one. */
+static int
+title_number (GleanerResult *result)
+{
+  const char *title = gleaner_result_get_title (result);
+
+  return title != NULL ? (int)g_ascii_strtoll (title + 4, NULL, 10) : -1;
+}
+
+static GleanerResult *
+titled_result (guint64     id,
+               int         number,
+               guint       status)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1/r/%" G_GUINT64_FORMAT, id);
+  GleanerResult *result = gleaner_result_new_for_url (id, url);
+  GleanerPageFacts *facts = gleaner_page_facts_new ();
+
+  if (number >= 0)
+    {
+      facts->has_title = TRUE;
+      facts->title = g_strdup_printf ("Row %05d", number);
+    }
+  _gleaner_result_take_facts (result, facts);
+  _gleaner_result_set_status (result, status, NULL);
+  if (status >= 400)
+    _gleaner_result_set_error (result, GLEANER_ERROR_HTTP_STATUS, NULL);
+
+  return result;
+}
+
+/* Sorted by title (ties, and pages without a title, in arrival order: by id),
+ * or by status first when @by_status. */
+static void
+assert_sorted (GListModel *model,
+               gboolean    descending,
+               gboolean    by_status)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 1; i < n; i++)
+    {
+      GleanerResult *a = row (model, i - 1);
+      GleanerResult *b = row (model, i);
+      int order = 0;
+
+      if (by_status)
+        order = (int)gleaner_result_get_status (a) - (int)gleaner_result_get_status (b);
+      if (order == 0)
+        order = descending ? title_number (b) - title_number (a) : title_number (a) - title_number (b);
+      if (order == 0)
+        order = gleaner_result_get_id (a) < gleaner_result_get_id (b) ? -1 : 1;
+      if (order >= 0)
+        g_error ("rows %u and %u out of order: %s (%" G_GUINT64_FORMAT ") before %s (%" G_GUINT64_FORMAT ")",
+                 i - 1, i, gleaner_result_get_title (a), gleaner_result_get_id (a),
+                 gleaner_result_get_title (b), gleaner_result_get_id (b));
+    }
+}
+
+static gboolean
+sort_settled (gpointer data)
+{
+  return !gleaner_sort_model_get_pending (data);
+}
+
+static void
+add_titled_batch (GleanerResultList *list,
+                  guint64           *next_id,
+                  guint              n,
+                  GRand             *rand)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 id = (*next_id)++;
+      /* Ties (numbers repeat) and pages without a title among them. */
+      int number = id % 37 == 0 ? -1 : g_rand_int_range (rand, 0, 5000);
+
+      g_ptr_array_add (batch, titled_result (id, number, id % 11 == 0 ? 404 : 200));
+    }
+  gleaner_result_list_apply (list, batch);
+}
+
+static void
+test_sort_model (void)
+{
+  g_autoptr(GleanerResultList) list = gleaner_result_list_new ();
+  g_autoptr(GleanerSortModel) model = gleaner_sort_model_new (list);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  Shadow shadow = { g_ptr_array_new_with_free_func (g_object_unref), 0, TRUE };
+  GleanerSortLevel by_title = { GLEANER_SORT_KEY_TITLE, FALSE };
+  GleanerSortLevel by_title_descending = { GLEANER_SORT_KEY_TITLE, TRUE };
+  GleanerSortLevel by_status_then_title[] = {
+    { GLEANER_SORT_KEY_STATUS, FALSE }, { GLEANER_SORT_KEY_TITLE, FALSE },
+  };
+  guint64 next_id = 1;
+  guint64 ids[3];
+
+  g_test_summary ("Rows stay sorted batch after batch, and every items-changed holds as emitted");
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), &shadow);
+
+  /* Unsorted: arrival order, one items-changed per batch. */
+  add_titled_batch (list, &next_id, 50, rand);
+  g_assert_cmpuint (shadow.n_signals, ==, 1);
+  g_assert_true (row (G_LIST_MODEL (model), 0) == gleaner_result_list_peek (list, 0));
+
+  gleaner_sort_model_set_levels (model, &by_title, 1);
+  g_assert_false (gleaner_sort_model_get_pending (model));
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+
+  /* Batches of every size merge in. */
+  for (guint i = 0; i < 40; i++)
+    {
+      add_titled_batch (list, &next_id, g_rand_int_range (rand, 1, 120), rand);
+      assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+    }
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  /* A row fetched again moves to where its new title sorts; marking rows as
+   * pending announces them without moving them. */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_add (again, titled_result (7, 4999, 200));
+    g_ptr_array_add (again, titled_result (12, 0, 200));
+    gleaner_result_list_apply (list, again);
+    assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+    g_assert_cmpint (title_number (row (G_LIST_MODEL (model), g_list_model_get_n_items (G_LIST_MODEL (model)) - 1)), ==, 4999);
+  }
+  ids[0] = 3; ids[1] = 300; ids[2] = 900;
+  gleaner_result_list_set_pending (list, ids, 3, TRUE);
+  gleaner_result_list_clear_pending (list);
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  /* Other orders, and back to arrival order. */
+  gleaner_sort_model_set_levels (model, &by_title_descending, 1);
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), TRUE, FALSE);
+  add_titled_batch (list, &next_id, 100, rand);
+  assert_sorted (G_LIST_MODEL (model), TRUE, FALSE);
+
+  gleaner_sort_model_set_levels (model, by_status_then_title, G_N_ELEMENTS (by_status_then_title));
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), FALSE, TRUE);
+  add_titled_batch (list, &next_id, 100, rand);
+  assert_sorted (G_LIST_MODEL (model), FALSE, TRUE);
+
+  gleaner_sort_model_set_levels (model, NULL, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    g_assert_true (row (G_LIST_MODEL (model), i) == gleaner_result_list_peek (list, i));
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  /* Many rows: the new order is worked out in slices while rows keep
+   * arriving (shown at the end meanwhile) and others are fetched again. */
+  shadow.check_all = FALSE;
+  add_titled_batch (list, &next_id, 60000, rand);
+  gleaner_sort_model_set_levels (model, &by_title, 1);
+  g_assert_true (gleaner_sort_model_get_pending (model));
+  add_titled_batch (list, &next_id, 500, rand);
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_add (again, titled_result (20, 4998, 200));
+    gleaner_result_list_apply (list, again);
+  }
+  g_assert_true (wait_until (sort_settled, model, 30000));
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+  add_titled_batch (list, &next_id, 700, rand);
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  gleaner_result_list_clear (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_cmpuint (shadow.rows->len, ==, 0);
+  add_titled_batch (list, &next_id, 30, rand);
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  g_signal_handlers_disconnect_by_data (model, &shadow);
+  g_ptr_array_unref (shadow.rows);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
+/* The column view's sorter tells its columns and their directions. */
+static void
+test_sort_levels (void)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (g_object_ref_sink (gtk_column_view_new (NULL)));
+  g_autoptr(GtkColumnViewColumn) title = gtk_column_view_column_new ("Title", NULL);
+  g_autoptr(GtkColumnViewColumn) size = gtk_column_view_column_new ("Size", NULL);
+  g_autoptr(GtkMultiSorter) multi = gtk_multi_sorter_new ();
+  GleanerSortLevel levels[GLEANER_N_SORT_KEYS];
+
+  gtk_column_view_column_set_sorter (title, gleaner_column_sorter_new (GLEANER_SORT_KEY_TITLE));
+  g_object_unref (gtk_column_view_column_get_sorter (title));
+  gtk_column_view_column_set_sorter (size, gleaner_column_sorter_new (GLEANER_SORT_KEY_SIZE));
+  g_object_unref (gtk_column_view_column_get_sorter (size));
+  gtk_column_view_append_column (view, title);
+  gtk_column_view_append_column (view, size);
+
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 0);
+
+  gtk_column_view_sort_by_column (view, size, GTK_SORT_DESCENDING);
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 1);
+  g_assert_cmpint (levels[0].key, ==, GLEANER_SORT_KEY_SIZE);
+  g_assert_true (levels[0].descending);
+
+  gtk_column_view_sort_by_column (view, title, GTK_SORT_ASCENDING);
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 1);
+  g_assert_cmpint (levels[0].key, ==, GLEANER_SORT_KEY_TITLE);
+  g_assert_false (levels[0].descending);
+
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 0);
+
+  /* Tie-breakers come after the primary level, in order. */
+  gtk_multi_sorter_append (multi, gleaner_column_sorter_new (GLEANER_SORT_KEY_STATUS));
+  gtk_multi_sorter_append (multi, gleaner_column_sorter_new (GLEANER_SORT_KEY_URL));
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (GTK_SORTER (multi), levels, 7), ==, 2);
+  g_assert_cmpint (levels[0].key, ==, GLEANER_SORT_KEY_STATUS);
+  g_assert_cmpint (levels[1].key, ==, GLEANER_SORT_KEY_URL);
+  g_assert_false (levels[1].descending);
+
+  g_object_unref (view);
+}
+
 static void
 test_ui_util (void)
 {
@@ -528,6 +796,100 @@ export_and_read (GleanerWindow *window,
   g_clear_object (&wait.file);
 
   return g_steal_pointer (&contents);
+}
+
+/* Titles in the order GtkStringSorter gives them: case-folded, collated. */
+static int
+collate_titles (GleanerResult *a,
+                GleanerResult *b)
+{
+  g_autofree char *fa = g_utf8_casefold (gleaner_result_get_title (a) ?: "", -1);
+  g_autofree char *fb = g_utf8_casefold (gleaner_result_get_title (b) ?: "", -1);
+
+  return g_utf8_collate (fa, fb);
+}
+
+static void
+assert_titles_descending (GListModel *model)
+{
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    g_assert_cmpint (collate_titles (row (model, i - 1), row (model, i)), >, 0);
+}
+
+typedef struct
+{
+  GleanerWindow *window;
+  guint          n_checks;
+} SortedRun;
+
+/* While the run goes on: the rows shown so far are sorted and filtered. */
+static gboolean
+sorted_run_check (gpointer data)
+{
+  SortedRun *run = data;
+  GListModel *visible = gleaner_window_get_visible_rows (run->window);
+
+  if (gleaner_window_get_view_pending (run->window))
+    return !gleaner_window_get_running (run->window);
+
+  assert_titles_descending (visible);
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (gleaner_result_get_title (row (visible, i)), -1);
+
+      g_assert_nonnull (strstr (folded, "page 1"));
+    }
+  run->n_checks++;
+
+  return !gleaner_window_get_running (run->window);
+}
+
+static void
+test_window_sorted_run (void)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *visible = gleaner_window_get_visible_rows (window);
+  g_autofree char *pages = page_list (1, 300);
+  SortedRun run = { window, 0 };
+  guint n_matching = 0;
+
+  g_test_summary ("Rows arriving in batches go straight to their places in a sorted, filtered view");
+
+  for (guint n = 1; n <= 300; n++)
+    {
+      g_autofree char *title = expected_title (n);
+      g_autofree char *folded = g_utf8_casefold (title, -1);
+
+      n_matching += strstr (folded, "page 1") != NULL;
+    }
+
+  g_assert_true (gleaner_window_sort_by_column (window, "title", GTK_SORT_DESCENDING));
+  gleaner_window_set_filter_text (window, "page 1");
+  gleaner_window_add_text (window, pages, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (sorted_run_check, &run, 30000));
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (run.n_checks, >, 1);
+
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, n_matching);
+  run.n_checks = 0;
+  sorted_run_check (&run);
+  g_assert_cmpuint (run.n_checks, ==, 1);
+
+  /* Without the filter: every row, still sorted. */
+  gleaner_window_set_filter_text (window, "");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 300);
+  assert_titles_descending (visible);
+
+  /* Re-sorted by URL: the paths ascending as strings. */
+  g_assert_true (gleaner_window_sort_by_column (window, "url", GTK_SORT_ASCENDING));
+  g_assert_true (wait_until (view_settled, window, 10000));
+  for (guint i = 1; i < 300; i++)
+    g_assert_cmpint (g_utf8_collate (gleaner_result_get_url (row (visible, i - 1)),
+                                     gleaner_result_get_url (row (visible, i))), <, 0);
+
+  destroy_window (window);
 }
 
 static void
@@ -2028,8 +2390,11 @@ main (int   argc,
 
   g_test_add_func ("/gleaner/window/new", test_window_new);
   g_test_add_func ("/gleaner/window/result-list-batches", test_result_list_batches);
+  g_test_add_func ("/gleaner/window/sort-model", test_sort_model);
+  g_test_add_func ("/gleaner/window/sort-levels", test_sort_levels);
   g_test_add_func ("/gleaner/window/ui-util", test_ui_util);
   g_test_add_func ("/gleaner/window/run-sort-filter-rerun", test_window_run);
+  g_test_add_func ("/gleaner/window/sorted-run", test_window_sorted_run);
   g_test_add_func ("/gleaner/window/export", test_window_export);
   g_test_add_func ("/gleaner/window/copy-paste", test_window_copy_paste);
   g_test_add_func ("/gleaner/window/stop-and-join", test_window_stop_and_join);

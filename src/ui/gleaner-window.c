@@ -10,10 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "gleaner-application.h"
+#include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
 #include "gleaner-rejected-window.h"
 #include "gleaner-result-list.h"
 #include "gleaner-session-store.h"
+#include "gleaner-sort-model.h"
 #include "gleaner-ui-util.h"
 #include "gleaner-window.h"
 
@@ -31,9 +33,9 @@
  * building them never freezes a frame. */
 #define WARM_UP_ROWS          256
 #define WARM_UP_CHUNK         24
-/* While the view is sorted, every insertion re-sorts and rebinds the shown
- * rows: arrivals are gathered for this long between two insertions. */
-#define SORTED_APPLY_US       (G_USEC_PER_SEC)
+/* A new sort order or filter over more rows than this is worked out in
+ * slices on idle; fewer take less than a frame. */
+#define INCREMENTAL_ROWS      20000
 #define RATE_SAMPLE_US        (G_USEC_PER_SEC)
 #define PROGRESS_LABEL_US     (G_USEC_PER_SEC / 4)
 
@@ -117,9 +119,9 @@ struct _GleanerWindow
   GPtrArray            *rejections;      /* GleanerRejection, the first MAX_KEPT_REJECTIONS */
   GleanerPipeline      *pipeline;        /* the current run, NULL when idle */
   GleanerResultList    *results;
+  GleanerSortModel     *sort_model;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filter_model;
-  GtkSortListModel     *sort_model;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
   GtkNativeDialog      *native_dialog;   /* GTK < 4.10 file chooser in use */
@@ -138,11 +140,11 @@ struct _GleanerWindow
   guint                 parse_generation;
   gboolean              parsing;
   guint                 backlog_source;
-  gint64                last_apply_us;
   Outcome               outcome;
   GleanerFormat         last_format;
   gboolean              needle_is_ascii;
   gboolean              filter_active;
+  gboolean              has_visible_rows;
   gboolean              ignore_tls_errors;
   gboolean              run_ignores_tls;
 
@@ -436,40 +438,6 @@ error_cell_bind_cb (GtkSignalListItemFactory *factory,
   set_cell (item, message != NULL ? message : label, message != NULL ? message : label);
 }
 
-/* Sort keys. GTK 4.8's GtkStringSorter cannot take a NULL string (it casefolds
- * it), so the string columns sort on these, never NULL. The closures get the
- * row as their "this" object. */
-
-static char *
-title_sort_key (GleanerResult *result,
-                gpointer       user_data)
-{
-  return g_strdup (gleaner_result_get_title (result) ?: "");
-}
-
-static char *
-encoding_sort_key (GleanerResult *result,
-                   gpointer       user_data)
-{
-  return g_strdup (gleaner_result_get_encoding (result) ?: "");
-}
-
-static char *
-error_sort_key (GleanerResult *result,
-                gpointer       user_data)
-{
-  const char *message;
-
-  if (gleaner_result_get_succeeded (result))
-    return g_strdup ("");
-
-  message = gleaner_result_get_error_message (result);
-  if (message == NULL)
-    message = gleaner_error_kind_get_label (gleaner_result_get_error_kind (result));
-
-  return g_strdup (message);
-}
-
 /* Filtering */
 
 static gboolean
@@ -538,11 +506,24 @@ row_visible_func (gpointer item,
          text_matches (self, gleaner_result_get_display_url (result));
 }
 
+/* Filtering runs in slices on idle over many rows; otherwise, and always for
+ * rows as they arrive, at once: then each batch (each run of rows that land
+ * together in a sorted view) is one precise items-changed. */
+static void
+set_filter_incremental (GleanerWindow *self)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+
+  gtk_filter_list_model_set_incremental (self->filter_model, n_rows > INCREMENTAL_ROWS);
+}
+
 static void
 apply_filter (GleanerWindow   *self,
               GtkFilterChange  change)
 {
   gboolean active = self->outcome != OUTCOME_ALL || self->needle != NULL;
+
+  set_filter_incremental (self);
 
   /* No filter function means "match all": the filter model then passes
    * rows through without a bitset, which keeps streaming cheap. */
@@ -627,7 +608,7 @@ collect_selected (GleanerWindow *self)
 static GPtrArray *
 collect_visible (GleanerWindow *self)
 {
-  GListModel *model = G_LIST_MODEL (self->sort_model);
+  GListModel *model = G_LIST_MODEL (self->filter_model);
   guint n = g_list_model_get_n_items (model);
   GPtrArray *rows = g_ptr_array_new_full (n, g_object_unref);
 
@@ -654,7 +635,7 @@ update_actions (GleanerWindow *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean running = self->pipeline != NULL;
   guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
+  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   guint64 n_rejected = self->n_rejected;
   gboolean selected = has_selection (self);
 
@@ -948,14 +929,6 @@ journal_end (GleanerWindow *self)
 
 /* Runs */
 
-static gboolean
-view_is_sorted (GleanerWindow *self)
-{
-  GtkSorter *sorter = gtk_sort_list_model_get_sorter (self->sort_model);
-
-  return sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
-}
-
 static void flush_backlog (GleanerWindow *self,
                            gboolean       all);
 
@@ -970,59 +943,49 @@ flush_backlog_cb (gpointer data)
 }
 
 /* Moves delivered results into the model: usually the whole backlog at once
- * (one items-changed per delivery), in small steps while the view builds its
- * first rows, and at most once a second while the view is sorted. @all
+ * (one items-changed per delivery; in a sorted view one per run of rows that
+ * land together), in small steps while the view builds its first rows. @all
  * empties the backlog now (end of a run, Stop). */
 static void
 flush_backlog (GleanerWindow *self,
                gboolean       all)
 {
+  g_autoptr(GPtrArray) chunk = NULL;
   guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-  gint64 now = g_get_monotonic_time ();
   guint n = self->backlog->len;
-  guint delay_ms = 0;
 
   if (n == 0)
     return;
 
   if (!all && n_rows < WARM_UP_ROWS)
     n = MIN (n, WARM_UP_CHUNK);
-  else if (!all && view_is_sorted (self) && now - self->last_apply_us < SORTED_APPLY_US)
-    {
-      n = 0;
-      delay_ms = (SORTED_APPLY_US - (now - self->last_apply_us)) / 1000 + 1;
-    }
 
-  if (n > 0)
-    {
-      g_autoptr(GPtrArray) chunk = NULL;
+  /* A refilter (or a re-sort) that runs in slices is over: new rows are
+   * filtered as they come. */
+  if (gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
+      !gleaner_sort_model_get_pending (self->sort_model))
+    gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
 
-      if (n == self->backlog->len)
-        {
-          chunk = g_steal_pointer (&self->backlog);
-          self->backlog = g_ptr_array_new_with_free_func (g_object_unref);
-        }
-      else
-        {
-          chunk = g_ptr_array_new_full (n, g_object_unref);
-          for (guint i = 0; i < n; i++)
-            g_ptr_array_add (chunk, g_object_ref (g_ptr_array_index (self->backlog, i)));
-          g_ptr_array_remove_range (self->backlog, 0, n);
-        }
-      gleaner_result_list_apply (self->results, chunk);
-      self->last_apply_us = now;
+  if (n == self->backlog->len)
+    {
+      chunk = g_steal_pointer (&self->backlog);
+      self->backlog = g_ptr_array_new_with_free_func (g_object_unref);
     }
+  else
+    {
+      chunk = g_ptr_array_new_full (n, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (chunk, g_object_ref (g_ptr_array_index (self->backlog, i)));
+      g_ptr_array_remove_range (self->backlog, 0, n);
+    }
+  gleaner_result_list_apply (self->results, chunk);
 
   g_clear_handle_id (&self->backlog_source, g_source_remove);
   if (self->backlog->len == 0)
     return;
 
   /* Idle priority is below redraw: a frame comes between two steps. */
-  if (delay_ms > 0)
-    self->backlog_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, delay_ms,
-                                               flush_backlog_cb, self, NULL);
-  else
-    self->backlog_source = g_idle_add (flush_backlog_cb, self);
+  self->backlog_source = g_idle_add (flush_backlog_cb, self);
 }
 
 /* After self->pipeline changed. */
@@ -2657,7 +2620,31 @@ items_changed_cb (GListModel    *model,
                   guint          added,
                   GleanerWindow *self)
 {
-  update_actions (self);
+  /* A sorted view announces a batch as many small changes: here only
+   * whether any row is shown matters (Export); rows_changed_cb() sees each
+   * batch once. */
+  gboolean has_visible_rows = g_list_model_get_n_items (model) > 0;
+
+  if (has_visible_rows != self->has_visible_rows)
+    {
+      self->has_visible_rows = has_visible_rows;
+      update_actions (self);
+    }
+}
+
+/* A click on a column header (or gleaner_window_sort_by_column()). */
+static void
+sorter_changed_cb (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   GleanerWindow   *self)
+{
+  GleanerSortLevel levels[GLEANER_N_SORT_KEYS];
+  guint n_levels = gleaner_column_sorter_read_levels (sorter, levels, G_N_ELEMENTS (levels));
+
+  /* The new order replaces the whole list: refiltering it must not block either. */
+  if (self->filter_active)
+    set_filter_incremental (self);
+  gleaner_sort_model_set_levels (self->sort_model, levels, n_levels);
 }
 
 static void
@@ -2667,9 +2654,12 @@ rows_changed_cb (GListModel    *model,
                  guint          added,
                  GleanerWindow *self)
 {
-  /* The stack and the subtitle follow the number of rows. */
+  /* The stack and the subtitle follow the number of rows; rows fetched
+   * again change what Re-run Failed has to do. */
   if (removed != added)
     update_ui (self);
+  else
+    update_actions (self);
 }
 
 static void
@@ -2735,19 +2725,20 @@ gleaner_window_dispose (GObject *object)
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
 
   /* Removing a sorted column re-sorts as the template goes: nobody listens. */
-  if (self->sort_model != NULL)
+  if (self->filter_model != NULL)
     {
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
       g_signal_handlers_disconnect_by_data (self->results, self);
-      g_signal_handlers_disconnect_by_data (self->sort_model, self);
+      g_signal_handlers_disconnect_by_data (self->filter_model, self);
       g_signal_handlers_disconnect_by_data (self->selection, self);
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLEANER_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
+  g_clear_object (&self->sort_model);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
 
@@ -2844,6 +2835,7 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (GLEANER_TYPE_RESULT);
+  g_type_ensure (GLEANER_TYPE_COLUMN_SORTER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/gleaner/Gleaner/gleaner-window.ui");
@@ -2887,9 +2879,6 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, size_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, encoding_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, error_cell_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, title_sort_key);
-  gtk_widget_class_bind_template_callback (widget_class, encoding_sort_key);
-  gtk_widget_class_bind_template_callback (widget_class, error_sort_key);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
@@ -2966,21 +2955,21 @@ gleaner_window_init (GleanerWindow *self)
   self->columns[COLUMN_ENCODING] = self->encoding_column;
   self->columns[COLUMN_ERROR] = self->error_column;
 
-  /* results -> filter -> sort (the column view's sorter) -> selection.
-   * Filtering and sorting are incremental so 100,000 rows never block. */
+  /* results -> sort (by the column view's sorter) -> filter -> selection.
+   * Sorting below filtering: the sort model only ever sees whole batches
+   * appended, and a new filter never re-sorts. */
   self->results = gleaner_result_list_new ();
+  self->sort_model = gleaner_sort_model_new (self->results);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->results)),
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
                                                   g_object_ref (GTK_FILTER (self->filter)));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, 0);
   g_signal_connect_object (self->results, "items-changed", G_CALLBACK (rows_changed_cb), self, 0);
-  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
+  g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, 0);
 
@@ -3055,7 +3044,7 @@ gleaner_window_get_visible_rows (GleanerWindow *self)
 {
   g_return_val_if_fail (GLEANER_IS_WINDOW (self), NULL);
 
-  return G_LIST_MODEL (self->sort_model);
+  return G_LIST_MODEL (self->filter_model);
 }
 
 /* Whether incremental filtering or sorting still has work to do. */
@@ -3065,7 +3054,7 @@ gleaner_window_get_view_pending (GleanerWindow *self)
   g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
 
   return gtk_filter_list_model_get_pending (self->filter_model) > 0 ||
-         gtk_sort_list_model_get_pending (self->sort_model) > 0;
+         gleaner_sort_model_get_pending (self->sort_model);
 }
 
 /**
