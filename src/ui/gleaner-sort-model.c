@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "gleaner-sort-model.h"
 
@@ -27,12 +28,33 @@
  *   on idle; the old order stays on screen until one items-changed swaps the
  *   whole list.
  *
+ * It also paces rows into the view. GTK 4.8's list view builds a row of
+ * widgets, synchronously in items-changed, for every row that lands among the
+ * ~200 it keeps around the visible ones (about a third of a millisecond each,
+ * as much again in the next frame), and next to nothing for the others. So
+ * arriving rows are taken in a slice at a time: as many as fit in
+ * PACE_BUDGET_US at the cost per row the last slice took. After a slice that
+ * built rows the next waits a frame (the frame lays out and draws them, at
+ * about twice the cost), after a cheap one it follows on idle. A fresh view
+ * thus builds its first page over a few frames, and a batch that lands past
+ * the shown rows goes in at once.
+ *
  * The source only ever appends rows, replaces rows in place (same count) or
  * empties itself (GleanerResultList); anything else is answered with a full
  * re-sort. Main thread only, like every GListModel. */
 
 /* The longest a slice of re-sorting holds the main loop. */
 #define RESORT_SLICE_US  4000
+/* About how long taking in a slice of new rows may hold the main loop, and
+ * what a row costs until measured (an empty view builds one per row). */
+#define PACE_BUDGET_US   4000
+#define PACE_INTERVAL_MS 16
+#define FIRST_ROW_US     400.0
+#define MIN_PACE_ROWS    4
+/* Sorted rows land anywhere: a slice of k rows into n puts about k * 200 / n
+ * of them among the rows the view builds. At most n / SORTED_SLICE_DIVISOR
+ * rows a slice keeps that to a few, whatever the last slice cost. */
+#define SORTED_SLICE_DIVISOR 25
 
 typedef struct
 {
@@ -71,16 +93,19 @@ struct _GleanerSortModel
   guint              n_levels;
   guint              capacity;    /* of @order, @scratch and the key arrays */
   guint              resort_source;
+  guint              pace_source;
+  double             us_per_row;  /* what taking in a row cost last time */
 
-  /* What the model shows. With @passthrough, the source as it is (unsorted,
-   * or being sorted for the first time). Otherwise order[0, front), then
-   * order[tail, end) (apart only while a batch is merged in), then the
-   * @n_unsorted rows that arrived during a re-sort, in arrival order. */
+  /* What the model shows. With @passthrough, the first @n_taken rows of the
+   * source as they are (unsorted, or being sorted for the first time).
+   * Otherwise order[0, front), then order[tail, end) (apart only while a
+   * batch is merged in), then the @n_unsorted rows taken in during a
+   * re-sort, in arrival order. Source rows after those wait to be taken in. */
   gboolean           passthrough;
   guint              front;
   guint              tail;
   guint              end;
-  guint              n_taken;     /* source rows in @order */
+  guint              n_taken;     /* source rows shown (passthrough) or in @order */
   guint              n_unsorted;
 };
 
@@ -94,9 +119,16 @@ static guint
 n_visible (GleanerSortModel *self)
 {
   if (self->passthrough)
-    return g_list_model_get_n_items (G_LIST_MODEL (self->source));
+    return self->n_taken;
 
   return self->front + (self->end - self->tail) + self->n_unsorted;
+}
+
+/* The first source row not shown yet. */
+static guint
+first_waiting (GleanerSortModel *self)
+{
+  return self->passthrough ? self->n_taken : self->n_taken + self->n_unsorted;
 }
 
 static guint
@@ -131,7 +163,7 @@ gleaner_sort_model_get_item (GListModel *model,
                              guint       position)
 {
   GleanerSortModel *self = GLEANER_SORT_MODEL (model);
-  guint row = visible_row (self, position);
+  guint row = position < n_visible (self) ? visible_row (self, position) : G_MAXUINT;
 
   if (row == G_MAXUINT)
     return NULL;
@@ -149,14 +181,6 @@ list_model_iface_init (GListModelInterface *iface)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (GleanerSortModel, gleaner_sort_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
-
-enum {
-  PROP_0,
-  PROP_PENDING,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* Keys */
 
@@ -403,11 +427,7 @@ drop_resort (GleanerSortModel *self,
 static void
 cancel_resort (GleanerSortModel *self)
 {
-  gboolean was_pending = self->resort != NULL;
-
   drop_resort (self, FALSE);
-  if (was_pending)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 }
 
 /* One slice of work; TRUE when the rows are sorted. */
@@ -558,7 +578,6 @@ resort_finish (GleanerSortModel *self)
     }
 
   resort_free (job);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, n_before, self->n_taken);
 }
 
@@ -580,8 +599,6 @@ resort_cb (gpointer data)
 static void
 start_resort (GleanerSortModel *self)
 {
-  gboolean was_pending = self->resort != NULL;
-
   drop_resort (self, TRUE);
 
   self->resort = g_new0 (Resort, 1);
@@ -595,8 +612,6 @@ start_resort (GleanerSortModel *self)
     }
 
   self->resort_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, resort_cb, self, NULL);
-  if (!was_pending)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 }
 
 /* Changes from the source */
@@ -720,7 +735,11 @@ replace_rows_during_resort (GleanerSortModel *self,
 
   if (self->passthrough)
     {
-      g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+      if (first < self->n_taken)
+        {
+          n = MIN (n, self->n_taken - first);
+          g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+        }
       return;
     }
 
@@ -730,9 +749,9 @@ replace_rows_during_resort (GleanerSortModel *self,
         lowest = MIN (lowest, i);
         highest = i;
       }
-  /* Rows that arrived during the re-sort are shown in arrival order after
-   * the others: at their source positions. */
-  for (guint row = MAX (first, self->n_taken); row < first + n; row++)
+  /* Rows taken in during the re-sort are shown in arrival order after the
+   * others: at their source positions. */
+  for (guint row = MAX (first, self->n_taken); row < MIN (first + n, first_waiting (self)); row++)
     {
       lowest = MIN (lowest, row);
       highest = MAX (highest, row);
@@ -759,16 +778,16 @@ clear_keys (GleanerSortModel *self)
  * it from scratch. */
 static void
 unexpected_change (GleanerSortModel *self,
-                   guint             n_before,
                    guint             position,
                    guint             removed,
                    guint             added)
 {
-  guint n_shown = self->passthrough ? n_before : n_visible (self);
+  guint n_shown = n_visible (self);
 
   g_warning ("GleanerSortModel: unexpected change of the source (%u, -%u, +%u); sorting again",
              position, removed, added);
   cancel_resort (self);
+  g_clear_handle_id (&self->pace_source, g_source_remove);
   clear_keys (self);
   self->passthrough = TRUE;
   self->n_taken = g_list_model_get_n_items (G_LIST_MODEL (self->source));
@@ -776,6 +795,87 @@ unexpected_change (GleanerSortModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), 0, n_shown, self->n_taken);
   if (self->n_levels > 0)
     start_resort (self);
+}
+
+static gboolean pace_cb (gpointer data);
+
+static void
+schedule_pace (GleanerSortModel *self,
+               gboolean          after_frame)
+{
+  if (self->pace_source != 0)
+    return;
+
+  if (after_frame)
+    self->pace_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, PACE_INTERVAL_MS, pace_cb, self, NULL);
+  else
+    self->pace_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pace_cb, self, NULL);
+}
+
+/* The main thread's CPU time: what a slice cost us, whatever else the
+ * machine was doing meanwhile. */
+static gint64
+cpu_time_us (void)
+{
+#ifdef CLOCK_THREAD_CPUTIME_ID
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+#endif
+  return g_get_monotonic_time ();
+}
+
+/* Shows rows that wait (see PACE_BUDGET_US), and comes back on idle for the
+ * rest. */
+static void
+take_waiting_rows (GleanerSortModel *self)
+{
+  guint first = first_waiting (self);
+  guint n_waiting = g_list_model_get_n_items (G_LIST_MODEL (self->source)) - first;
+  double fit = PACE_BUDGET_US / self->us_per_row;
+  guint n;
+  gint64 start = cpu_time_us ();
+  double took;
+
+  if (n_waiting == 0)
+    return;
+
+  if (!self->passthrough && self->resort == NULL)
+    fit = MIN (fit, self->n_taken / SORTED_SLICE_DIVISOR);
+  n = fit >= n_waiting ? n_waiting : MIN (MAX ((guint)fit, MIN_PACE_ROWS), n_waiting);
+
+  if (self->passthrough)
+    {
+      self->n_taken += n;
+      g_list_model_items_changed (G_LIST_MODEL (self), first, 0, n);
+    }
+  else if (self->resort != NULL)
+    {
+      guint at = n_visible (self);
+
+      /* Shown at the end until the new order is ready. */
+      self->n_unsorted += n;
+      g_list_model_items_changed (G_LIST_MODEL (self), at, 0, n);
+    }
+  else
+    insert_rows (self, first, n);
+
+  took = MAX (cpu_time_us () - start, 1) / (double)n;
+  self->us_per_row = took;
+
+  if (n < n_waiting)
+    schedule_pace (self, took * n > PACE_BUDGET_US / 2);
+}
+
+static gboolean
+pace_cb (gpointer data)
+{
+  GleanerSortModel *self = data;
+
+  self->pace_source = 0;
+  take_waiting_rows (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -788,76 +888,45 @@ source_items_changed_cb (GListModel       *source,
   guint n_source = g_list_model_get_n_items (source);
   guint n_before = n_source - added + removed;
 
-  /* Emptied: whatever was going on is over. */
+  /* Emptied: whatever was going on is over, and the view builds its first
+   * rows again. */
   if (n_source == 0)
     {
-      guint n_shown = self->passthrough ? n_before : n_visible (self);
+      guint n_shown = n_visible (self);
 
       cancel_resort (self);
+      g_clear_handle_id (&self->pace_source, g_source_remove);
       clear_keys (self);
       self->n_taken = self->front = self->tail = self->end = self->n_unsorted = 0;
       self->passthrough = self->n_levels == 0;
+      self->us_per_row = FIRST_ROW_US;
       if (n_shown > 0)
         g_list_model_items_changed (G_LIST_MODEL (self), 0, n_shown, 0);
       return;
     }
 
-  if (self->resort != NULL)
+  /* Taken in on idle: one slice per main-loop turn, whatever else is due. */
+  if (removed == 0 && position == n_before)
+    schedule_pace (self, FALSE);
+  else if (removed != added)
+    unexpected_change (self, position, removed, added);
+  else if (self->resort != NULL)
+    replace_rows_during_resort (self, position, removed);
+  else if (self->passthrough)
     {
-      if (removed == 0 && position == n_before)
+      /* Rows still waiting need no announcement. */
+      if (position < self->n_taken)
         {
-          /* Shown at the end until the new order is ready. */
-          if (self->passthrough)
-            g_list_model_items_changed (G_LIST_MODEL (self), position, 0, added);
-          else
-            {
-              guint at = n_visible (self);
+          guint n = MIN (removed, self->n_taken - position);
 
-              self->n_unsorted += added;
-              g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
-            }
+          g_list_model_items_changed (G_LIST_MODEL (self), position, n, n);
         }
-      else if (removed == added && position + removed <= self->resort->n)
-        replace_rows_during_resort (self, position, removed);
-      else
-        unexpected_change (self, n_before, position, removed, added);
-      return;
     }
-
-  if (self->passthrough)
-    {
-      self->n_taken = n_source;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-      return;
-    }
-
-  if (removed == 0 && position == self->n_taken)
-    insert_rows (self, position, added);
-  else if (removed == added && position + removed <= self->n_taken)
-    replace_rows (self, position, removed);
-  else
-    unexpected_change (self, n_before, position, removed, added);
+  else if (position < self->n_taken)
+    replace_rows (self, position, MIN (removed, self->n_taken - position));
 }
 
 /* GObject */
-
-static void
-gleaner_sort_model_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  GleanerSortModel *self = GLEANER_SORT_MODEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_PENDING:
-      g_value_set_boolean (value, gleaner_sort_model_get_pending (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
 
 static void
 gleaner_sort_model_dispose (GObject *object)
@@ -865,6 +934,7 @@ gleaner_sort_model_dispose (GObject *object)
   GleanerSortModel *self = (GleanerSortModel *)object;
 
   g_clear_handle_id (&self->resort_source, g_source_remove);
+  g_clear_handle_id (&self->pace_source, g_source_remove);
   g_clear_pointer (&self->resort, resort_free);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
@@ -891,20 +961,15 @@ gleaner_sort_model_class_init (GleanerSortModelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->get_property = gleaner_sort_model_get_property;
   object_class->dispose = gleaner_sort_model_dispose;
   object_class->finalize = gleaner_sort_model_finalize;
-
-  properties[PROP_PENDING] = g_param_spec_boolean ("pending", NULL, NULL, FALSE,
-                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 gleaner_sort_model_init (GleanerSortModel *self)
 {
   self->passthrough = TRUE;
+  self->us_per_row = FIRST_ROW_US;
 }
 
 /* Public API */
@@ -918,8 +983,9 @@ gleaner_sort_model_new (GleanerResultList *source)
 
   self = g_object_new (GLEANER_TYPE_SORT_MODEL, NULL);
   self->source = g_object_ref (source);
-  self->n_taken = g_list_model_get_n_items (G_LIST_MODEL (source));
   g_signal_connect (source, "items-changed", G_CALLBACK (source_items_changed_cb), self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (source)) > 0)
+    schedule_pace (self, FALSE);
 
   return self;
 }
@@ -976,16 +1042,27 @@ gleaner_sort_model_set_levels (GleanerSortModel       *self,
     {
       guint n_before = n_visible (self);
 
+      /* The same rows in arrival order; those waiting still wait. */
       self->passthrough = TRUE;
-      self->n_taken = g_list_model_get_n_items (G_LIST_MODEL (self->source));
+      self->n_taken = first_waiting (self);
       self->front = self->tail = self->end = self->n_unsorted = 0;
       g_list_model_items_changed (G_LIST_MODEL (self), 0, n_before, self->n_taken);
     }
 }
 
-/* Whether a new order is still being computed. */
+/* Whether a new order is being computed, or rows wait to be shown. */
 gboolean
 gleaner_sort_model_get_pending (GleanerSortModel *self)
+{
+  g_return_val_if_fail (GLEANER_IS_SORT_MODEL (self), FALSE);
+
+  return self->resort != NULL ||
+         first_waiting (self) < g_list_model_get_n_items (G_LIST_MODEL (self->source));
+}
+
+/* Whether a new order is being computed. */
+gboolean
+gleaner_sort_model_get_resorting (GleanerSortModel *self)
 {
   g_return_val_if_fail (GLEANER_IS_SORT_MODEL (self), FALSE);
 

@@ -28,11 +28,6 @@
 #define INLINE_PARSE_SIZE     (64 * 1024)
 /* A list of links larger than this is not a list of links. */
 #define MAX_INPUT_FILE_SIZE   (64 * 1024 * 1024)
-/* GTK 4.8's list view builds widgets for up to 200 rows; the first rows of a
- * run go into the model this many at a time, one main-loop turn apart, so
- * building them never freezes a frame. */
-#define WARM_UP_ROWS          256
-#define WARM_UP_CHUNK         24
 /* A new sort order or filter over more rows than this is worked out in
  * slices on idle; fewer take less than a frame. */
 #define INCREMENTAL_ROWS      20000
@@ -125,7 +120,6 @@ struct _GleanerWindow
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
   GtkNativeDialog      *native_dialog;   /* GTK < 4.10 file chooser in use */
-  GPtrArray            *backlog;         /* GleanerResult delivered, not yet in results */
   char                 *needle;          /* casefolded filter text, NULL for none */
   GleanerApplication   *app;             /* NULL for a window without one (tests) */
   GleanerSessionStore  *store;           /* the app's journal; NULL: history is off */
@@ -139,7 +133,6 @@ struct _GleanerWindow
   guint64               n_rejected;
   guint                 parse_generation;
   gboolean              parsing;
-  guint                 backlog_source;
   Outcome               outcome;
   GleanerFormat         last_format;
   gboolean              needle_is_ascii;
@@ -913,7 +906,6 @@ journal_catch_up (GleanerWindow *self)
     self->session_id = gleaner_session_store_begin_session (self->store, title);
   }
   journal_targets (self, (const Target *)(gpointer)targets->data, targets->len);
-  g_ptr_array_extend (results, self->backlog, (GCopyFunc)g_object_ref, NULL);
   if (results->len > 0)
     gleaner_session_store_add_results (self->store, self->session_id, results);
 }
@@ -928,65 +920,6 @@ journal_end (GleanerWindow *self)
 }
 
 /* Runs */
-
-static void flush_backlog (GleanerWindow *self,
-                           gboolean       all);
-
-static gboolean
-flush_backlog_cb (gpointer data)
-{
-  GleanerWindow *self = data;
-
-  self->backlog_source = 0;
-  flush_backlog (self, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-/* Moves delivered results into the model: usually the whole backlog at once
- * (one items-changed per delivery; in a sorted view one per run of rows that
- * land together), in small steps while the view builds its first rows. @all
- * empties the backlog now (end of a run, Stop). */
-static void
-flush_backlog (GleanerWindow *self,
-               gboolean       all)
-{
-  g_autoptr(GPtrArray) chunk = NULL;
-  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-  guint n = self->backlog->len;
-
-  if (n == 0)
-    return;
-
-  if (!all && n_rows < WARM_UP_ROWS)
-    n = MIN (n, WARM_UP_CHUNK);
-
-  /* A refilter (or a re-sort) that runs in slices is over: new rows are
-   * filtered as they come. */
-  if (gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
-      !gleaner_sort_model_get_pending (self->sort_model))
-    gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
-
-  if (n == self->backlog->len)
-    {
-      chunk = g_steal_pointer (&self->backlog);
-      self->backlog = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-  else
-    {
-      chunk = g_ptr_array_new_full (n, g_object_unref);
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (chunk, g_object_ref (g_ptr_array_index (self->backlog, i)));
-      g_ptr_array_remove_range (self->backlog, 0, n);
-    }
-  gleaner_result_list_apply (self->results, chunk);
-
-  g_clear_handle_id (&self->backlog_source, g_source_remove);
-  if (self->backlog->len == 0)
-    return;
-
-  /* Idle priority is below redraw: a frame comes between two steps. */
-  self->backlog_source = g_idle_add (flush_backlog_cb, self);
-}
 
 /* After self->pipeline changed. */
 static void
@@ -1011,9 +944,6 @@ finish_run (GleanerWindow *self,
     gleaner_pipeline_cancel (pipeline);
   else
     gleaner_pipeline_close (pipeline);
-
-  /* Everything fetched so far is shown, stopped or not. */
-  flush_backlog (self, TRUE);
 
   /* A stopped run is not over: its links wait for Start, and after a crash
    * they are offered again. */
@@ -1056,15 +986,18 @@ pipeline_results_cb (GleanerPipeline *pipeline,
         }
     }
 
-  g_ptr_array_extend (self->backlog, results, (GCopyFunc)g_object_ref, NULL);
+  /* One items-changed per delivery; the view takes the rows in at the pace
+   * it can build them (GleanerSortModel). A refilter or re-sort that ran in
+   * slices is over by now: new rows are filtered as they come. */
+  if (gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
+      !gleaner_sort_model_get_resorting (self->sort_model))
+    gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
+  gleaner_result_list_apply (self->results, results);
 
   if (g_hash_table_size (self->in_flight) == 0)
     finish_run (self, FALSE);
   else
-    {
-      flush_backlog (self, FALSE);
-      update_progress (self, FALSE);
-    }
+    update_progress (self, FALSE);
 }
 
 static void
@@ -2405,8 +2338,6 @@ clear_action (GtkWidget  *widget,
   journal_end (self);
 
   g_hash_table_remove_all (self->in_flight);
-  g_clear_handle_id (&self->backlog_source, g_source_remove);
-  g_ptr_array_set_size (self->backlog, 0);
   g_array_set_size (self->queue, 0);
   g_ptr_array_set_size (self->rejections, 0);
   /* A parse in a worker keeps its list and drops it when it sees the new generation. */
@@ -2702,7 +2633,6 @@ gleaner_window_dispose (GObject *object)
   GleanerWindow *self = (GleanerWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->backlog_source, g_source_remove);
   if (self->app != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->app, self);
@@ -2756,7 +2686,6 @@ gleaner_window_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
-  g_clear_pointer (&self->backlog, g_ptr_array_unref);
   g_clear_pointer (&self->needle, g_free);
 
   G_OBJECT_CLASS (gleaner_window_parent_class)->finalize (object);
@@ -2943,7 +2872,6 @@ gleaner_window_init (GleanerWindow *self)
   g_array_set_clear_func (self->queue, target_clear);
   self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify)gleaner_rejection_free);
-  self->backlog = g_ptr_array_new_with_free_func (g_object_unref);
   self->outcome = OUTCOME_ALL;
   self->last_format = GLEANER_FORMAT_TSV;
 
