@@ -2164,6 +2164,32 @@ rss_mib (void)
   return line != NULL ? g_ascii_strtod (line + 6, NULL) / 1024.0 : 0.0;
 }
 
+/* A field of /proc/self/status, in MiB. */
+static double
+status_mib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0.0;
+  line = strstr (status, field);
+  return line != NULL ? g_ascii_strtod (line + strlen (field), NULL) / 1024.0 : 0.0;
+}
+
+/* Free memory malloc keeps in its arenas (glibc), in MiB. */
+static double
+heap_free_mib (void)
+{
+#ifdef __GLIBC__
+  struct mallinfo2 info = mallinfo2 ();
+
+  return info.fordblks / (1024.0 * 1024.0);
+#else
+  return 0.0;
+#endif
+}
+
 /* Bytes malloc hands out right now, all arenas (glibc), in MiB. */
 static double
 heap_mib (void)
@@ -2241,7 +2267,9 @@ perf_run (guint       n_urls,
                   "%.1f ms (%.1f ms after the first 1,000 rows; %u gaps over 50 ms); "
                   "load average %.2f; %u frames (%.0f/s); "
                   "VmRSS %.0f MiB with the rows (%.0f MiB before the paste); "
-                  "malloc heap in use %.1f MiB more than before the paste (%.0f bytes a row)",
+                  "malloc heap in use %.1f MiB more than before the paste (%.0f bytes a row); "
+                  "RSS: %.0f MiB anonymous, %.0f MiB files, %.0f MiB shared memory; peak VmHWM %.0f MiB; "
+                  "malloc: %.0f MiB in use, %.0f MiB free in its arenas",
                   n_urls, sort_column ? ", sorted by " : "", sort_column ? sort_column : "",
                   t_paste / 1000.0, t_run / 1e6, n_urls / (t_run / 1e6),
                   meter.worst / 1000.0, meter.worst_steady / 1000.0,
@@ -2249,7 +2277,10 @@ perf_run (guint       n_urls,
                   meter.worst_cpu / 1000.0, meter.worst_cpu_steady / 1000.0, meter.cpu_over_50ms,
                   load_average (), meter.frames, meter.frames / (t_run / 1e6),
                   rss_mib (), rss_before,
-                  heap_mib () - heap_before, (heap_mib () - heap_before) * 1024.0 * 1024.0 / n_urls);
+                  heap_mib () - heap_before, (heap_mib () - heap_before) * 1024.0 * 1024.0 / n_urls,
+                  status_mib ("RssAnon:"), status_mib ("RssFile:"), status_mib ("RssShmem:"),
+                  status_mib ("VmHWM:"),
+                  heap_mib (), heap_free_mib ());
   g_test_minimized_result (meter.worst / 1000.0, "worst stall %.1f ms", meter.worst / 1000.0);
   g_test_maximized_result (n_urls / (t_run / 1e6), "%.0f rows/s", n_urls / (t_run / 1e6));
 

@@ -31,6 +31,9 @@
 /* A new sort order or filter over more rows than this is worked out in
  * slices on idle; fewer take less than a frame. */
 #define INCREMENTAL_ROWS      20000
+/* While a run goes on, the memory its requests freed goes back to the
+ * system this often (gleaner_ui_release_free_memory()). */
+#define RELEASE_MEMORY_US     (5 * G_USEC_PER_SEC)
 #define RATE_SAMPLE_US        (G_USEC_PER_SEC)
 #define PROGRESS_LABEL_US     (G_USEC_PER_SEC / 4)
 
@@ -154,6 +157,7 @@ struct _GleanerWindow
   gint64                run_start_us;
   gint64                run_end_us;
   gint64                rate_sample_us;
+  gint64                memory_released_us;
   guint64               rate_sample_done;
   gint64                progress_label_us;
   double                rate;
@@ -952,6 +956,7 @@ finish_run (GleanerWindow *self,
 
   self->run_end_us = g_get_monotonic_time ();
   self->run_stopped = stopped;
+  gleaner_ui_release_free_memory ();
 
   /* Per run: the next one checks certificates unless asked again. */
   if (self->run_ignores_tls)
@@ -997,7 +1002,14 @@ pipeline_results_cb (GleanerPipeline *pipeline,
   if (g_hash_table_size (self->in_flight) == 0)
     finish_run (self, FALSE);
   else
-    update_progress (self, FALSE);
+    {
+      update_progress (self, FALSE);
+      if (g_get_monotonic_time () - self->memory_released_us >= RELEASE_MEMORY_US)
+        {
+          self->memory_released_us = g_get_monotonic_time ();
+          gleaner_ui_release_free_memory ();
+        }
+    }
 }
 
 static void
@@ -1079,6 +1091,7 @@ start_run (GleanerWindow *self)
   self->run_n_failed = 0;
   self->run_start_us = g_get_monotonic_time ();
   self->rate_sample_us = self->run_start_us;
+  self->memory_released_us = self->run_start_us;
   self->rate_sample_done = 0;
   self->progress_label_us = 0;
   self->rate = 0.0;
@@ -2354,6 +2367,7 @@ clear_action (GtkWidget  *widget,
   self->run_start_us = 0;
 
   update_ui (self);
+  gleaner_ui_release_free_memory ();
 }
 
 static void
