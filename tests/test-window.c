@@ -188,6 +188,12 @@ view_settled (gpointer data)
 }
 
 static gboolean
+parse_finished (gpointer data)
+{
+  return !gleaner_window_get_parsing (data);
+}
+
+static gboolean
 flag_set (gpointer data)
 {
   return *(gboolean *)data;
@@ -1160,6 +1166,53 @@ static gboolean
 has_three_queued (gpointer data)
 {
   return gleaner_window_get_n_queued (data) >= 3;
+}
+
+/* More links than the window gives the pipeline in one main-loop turn. */
+static void
+test_window_large_run (void)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *results = gleaner_window_get_results (window);
+  GString *silent = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *pages = page_list (1, 5000);
+  g_autofree char *base = gleaner_test_server_url (server, "/silent/");
+
+  g_test_summary ("A run of thousands of links is handed over in slices: Stop gives every "
+                  "unfetched link back, and the run ends only when all have a row");
+
+  for (guint i = 0; i < 6000; i++)
+    g_string_append_printf (silent, "%s%u\n", base, i);
+  text = g_string_free (silent, FALSE);
+  gleaner_window_add_text (window, text, -1);
+  g_assert_true (wait_until (parse_finished, window, 20000));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 6000);
+
+  /* Stopped before the rest of the links were given to the pipeline. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_false (gleaner_window_get_running (window));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 6000);
+
+  /* And after they all were. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  spin (300);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 6000);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
+  gleaner_window_add_text (window, pages, -1);
+  g_assert_true (wait_until (parse_finished, window, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (run_finished, window, 60000));
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 5000);
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (gleaner_window_get_visible_rows (window)), ==, 5000);
+
+  destroy_window (window);
 }
 
 static void
@@ -2146,12 +2199,6 @@ stall_meter_stop (StallMeter *meter,
   gtk_widget_remove_tick_callback (widget, meter->tick);
 }
 
-static gboolean
-parse_finished (gpointer data)
-{
-  return !gleaner_window_get_parsing (data);
-}
-
 static double
 rss_mib (void)
 {
@@ -2395,6 +2442,61 @@ test_perf_model_memory (void)
   destroy_window (window);
 }
 
+/* One step of the re-sort case: the worst main-loop gap until the view settles. */
+static void
+perf_view_step (GleanerWindow *window,
+                const char    *what,
+                void         (*step) (GleanerWindow *window))
+{
+  StallMeter meter = { gleaner_window_get_results (window), 0, };
+  gint64 t0 = g_get_monotonic_time ();
+
+  stall_meter_start (&meter, GTK_WIDGET (window));
+  step (window);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (100);
+  stall_meter_stop (&meter, GTK_WIDGET (window));
+  g_test_message ("%s: settled in %.0f ms; worst main-loop gap %.1f ms, main thread's CPU time in it "
+                  "%.1f ms; load average %.2f",
+                  what, (g_get_monotonic_time () - t0) / 1000.0 - 100, meter.worst / 1000.0,
+                  meter.worst_cpu / 1000.0, load_average ());
+}
+
+static void sort_title (GleanerWindow *w) { gleaner_window_sort_by_column (w, "title", GTK_SORT_ASCENDING); }
+static void sort_title_down (GleanerWindow *w) { gleaner_window_sort_by_column (w, "title", GTK_SORT_DESCENDING); }
+static void sort_status (GleanerWindow *w) { gleaner_window_sort_by_column (w, "status", GTK_SORT_DESCENDING); }
+static void filter_page_1 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 1"); }
+static void filter_none (GleanerWindow *w) { gleaner_window_set_filter_text (w, ""); }
+
+/* A click on a column header, and a filter typed, with 100,000 rows. */
+static void
+test_perf_resort (void)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  guint n = perf_n_urls (100000);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_test_summary ("Sorting and filtering 100,000 rows in the window");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (300);
+  /* Titles in random order, so a sort moves every row. */
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (batch, synthetic_result ((i * 7919u) % n + 1));
+  gleaner_result_list_apply (list, batch);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (300);
+
+  perf_view_step (window, "sort by title", sort_title);
+  perf_view_step (window, "title, descending", sort_title_down);
+  perf_view_step (window, "filter \"page 1\"", filter_page_1);
+  perf_view_step (window, "sort by status (filtered)", sort_status);
+  perf_view_step (window, "no filter", filter_none);
+
+  destroy_window (window);
+}
+
 static void
 test_perf_stream (void)
 {
@@ -2472,6 +2574,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/window/export", test_window_export);
   g_test_add_func ("/gleaner/window/copy-paste", test_window_copy_paste);
   g_test_add_func ("/gleaner/window/stop-and-join", test_window_stop_and_join);
+  g_test_add_func ("/gleaner/window/large-run", test_window_large_run);
   g_test_add_func ("/gleaner/window/open-files", test_window_open_files);
   g_test_add_func ("/gleaner/window/settings", test_window_settings);
   g_test_add_func ("/gleaner/window/journal", test_window_journal);
@@ -2487,6 +2590,7 @@ main (int   argc,
       g_test_add_func ("/gleaner/window/perf/rss-100k", test_perf_rss);
       g_test_add_func ("/gleaner/window/perf/model-memory", test_perf_model_memory);
       g_test_add_func ("/gleaner/window/perf/first-page", test_perf_first_page);
+      g_test_add_func ("/gleaner/window/perf/resort-100k", test_perf_resort);
     }
 
   ret = g_test_run ();

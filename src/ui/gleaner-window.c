@@ -31,6 +31,9 @@
 /* A new sort order or filter over more rows than this is worked out in
  * slices on idle; fewer take less than a frame. */
 #define INCREMENTAL_ROWS      20000
+/* A run's links go to the pipeline this many a main-loop turn (about 4 ms:
+ * 100,000 links at once held the main loop for a tenth of a second). */
+#define HAND_OVER_SLICE       4096
 /* While a run goes on, the memory its requests freed goes back to the
  * system this often (gleaner_ui_release_free_memory()). */
 #define RELEASE_MEMORY_US     (5 * G_USEC_PER_SEC)
@@ -63,8 +66,9 @@ typedef enum
 
 static const char * const outcome_names[] = { "all", "succeeded", "failed" };
 
-/* A link waiting for a run. The queue owns @url until the link is handed to a
- * pipeline; then in_flight owns it until its result arrives. */
+/* A link waiting for a run. The queue owns @url until Start; then handing
+ * until the link is given to the pipeline; then in_flight until its result
+ * arrives. */
 typedef struct
 {
   guint64  id;
@@ -113,6 +117,7 @@ struct _GleanerWindow
                                           * worker parses with it */
   GQueue                pending_texts;   /* GBytes waiting for the URL list */
   GArray               *queue;           /* Target, waiting for Start */
+  GArray               *handing;         /* Target, in the run, not yet given to the pipeline */
   GHashTable           *in_flight;       /* id -> url, handed to the pipeline */
   GPtrArray            *rejections;      /* GleanerRejection, the first MAX_KEPT_REJECTIONS */
   GleanerPipeline      *pipeline;        /* the current run, NULL when idle */
@@ -134,6 +139,8 @@ struct _GleanerWindow
   guint64               n_recognised;    /* the URL list's counts, kept here */
   guint64               n_duplicates;    /* while a worker has the list */
   guint64               n_rejected;
+  guint                 handing_next;    /* handing[0, handing_next) were given */
+  guint                 hand_over_source;
   guint                 parse_generation;
   gboolean              parsing;
   Outcome               outcome;
@@ -896,6 +903,8 @@ journal_catch_up (GleanerWindow *self)
 
       g_array_append_val (targets, target);
     }
+  g_array_append_vals (targets, (Target *)(gpointer)self->handing->data + self->handing_next,
+                       self->handing->len - self->handing_next);
 
   if (targets->len == 0)
     return;
@@ -924,6 +933,13 @@ journal_end (GleanerWindow *self)
 }
 
 /* Runs */
+
+/* Links of the run nobody has a result for yet, given or not. */
+static gboolean
+run_has_work (GleanerWindow *self)
+{
+  return g_hash_table_size (self->in_flight) > 0 || self->handing->len > 0;
+}
 
 /* After self->pipeline changed. */
 static void
@@ -999,7 +1015,7 @@ pipeline_results_cb (GleanerPipeline *pipeline,
     gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
   gleaner_result_list_apply (self->results, results);
 
-  if (g_hash_table_size (self->in_flight) == 0)
+  if (!run_has_work (self))
     finish_run (self, FALSE);
   else
     {
@@ -1020,23 +1036,60 @@ pipeline_finished_cb (GleanerPipeline *pipeline,
     finish_run (self, FALSE);
 }
 
-/* Moves every queued link into the running pipeline. */
+static gboolean hand_over_cb (gpointer data);
+
+/* Gives the pipeline the next HAND_OVER_SLICE links of the run. */
+static void
+hand_over_slice (GleanerWindow *self)
+{
+  guint end = MIN (self->handing->len, self->handing_next + HAND_OVER_SLICE);
+
+  for (; self->handing_next < end; self->handing_next++)
+    {
+      Target *target = &g_array_index (self->handing, Target, self->handing_next);
+
+      gleaner_pipeline_add (self->pipeline, target->id, target->url);
+      g_hash_table_insert (self->in_flight, GSIZE_TO_POINTER ((gsize)target->id),
+                           g_steal_pointer (&target->url));
+    }
+
+  if (self->handing_next < self->handing->len)
+    {
+      if (self->hand_over_source == 0)
+        self->hand_over_source = g_idle_add (hand_over_cb, self);
+      return;
+    }
+
+  g_array_set_size (self->handing, 0);
+  self->handing_next = 0;
+}
+
+static gboolean
+hand_over_cb (gpointer data)
+{
+  GleanerWindow *self = data;
+
+  self->hand_over_source = 0;
+  hand_over_slice (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Moves every queued link into the running run: counted and journaled now,
+ * given to the pipeline a slice at a time. */
 static void
 hand_over_queue (GleanerWindow *self)
 {
   g_assert (self->pipeline != NULL);
 
   journal_targets (self, (const Target *)(gpointer)self->queue->data, self->queue->len);
-  for (guint i = 0; i < self->queue->len; i++)
-    {
-      Target *target = &g_array_index (self->queue, Target, i);
-
-      gleaner_pipeline_add (self->pipeline, target->id, target->url);
-      g_hash_table_insert (self->in_flight, GSIZE_TO_POINTER ((gsize)target->id),
-                           g_steal_pointer (&target->url));
-    }
+  g_array_append_vals (self->handing, self->queue->data, self->queue->len);
   self->run_n_added += self->queue->len;
+  /* The targets now belong to handing: drop them without freeing. */
+  g_array_set_clear_func (self->queue, NULL);
   g_array_set_size (self->queue, 0);
+  g_array_set_clear_func (self->queue, target_clear);
+
+  hand_over_slice (self);
 }
 
 static GleanerConfig *
@@ -1139,6 +1192,13 @@ stop_run (GleanerWindow *self)
       g_hash_table_iter_steal (&iter);
       g_array_append_val (unfetched, target);
     }
+  g_clear_handle_id (&self->hand_over_source, g_source_remove);
+  g_array_append_vals (unfetched, (Target *)(gpointer)self->handing->data + self->handing_next,
+                       self->handing->len - self->handing_next);
+  g_array_set_clear_func (self->handing, NULL);
+  g_array_set_size (self->handing, 0);
+  g_array_set_clear_func (self->handing, target_clear);
+  self->handing_next = 0;
   g_array_sort (unfetched, compare_targets);
   n_unfetched = unfetched->len;
   g_array_append_vals (unfetched, self->queue->data, self->queue->len);
@@ -2351,6 +2411,9 @@ clear_action (GtkWidget  *widget,
   journal_end (self);
 
   g_hash_table_remove_all (self->in_flight);
+  g_clear_handle_id (&self->hand_over_source, g_source_remove);
+  g_array_set_size (self->handing, 0);
+  self->handing_next = 0;
   g_array_set_size (self->queue, 0);
   g_ptr_array_set_size (self->rejections, 0);
   /* A parse in a worker keeps its list and drops it when it sees the new generation. */
@@ -2647,6 +2710,7 @@ gleaner_window_dispose (GObject *object)
   GleanerWindow *self = (GleanerWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->hand_over_source, g_source_remove);
   if (self->app != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->app, self);
@@ -2699,6 +2763,7 @@ gleaner_window_finalize (GObject *object)
   g_queue_clear_full (&self->pending_texts, (GDestroyNotify)g_bytes_unref);
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->handing, g_array_unref);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
   g_clear_pointer (&self->needle, g_free);
 
@@ -2885,6 +2950,8 @@ gleaner_window_init (GleanerWindow *self)
   self->queue = g_array_new (FALSE, FALSE, sizeof (Target));
   g_array_set_clear_func (self->queue, target_clear);
   self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->handing = g_array_new (FALSE, FALSE, sizeof (Target));
+  g_array_set_clear_func (self->handing, target_clear);
   self->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify)gleaner_rejection_free);
   self->outcome = OUTCOME_ALL;
   self->last_format = GLEANER_FORMAT_TSV;
