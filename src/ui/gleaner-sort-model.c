@@ -33,7 +33,7 @@
  * ~200 it keeps around the visible ones (about a third of a millisecond each,
  * as much again in the next frame), and next to nothing for the others. So
  * arriving rows are taken in a slice at a time: as many as fit in
- * PACE_BUDGET_US at the cost per row the last slice took. After a slice that
+ * PACE_BUDGET_US at the cost per row of the last slices. After a slice that
  * built rows the next waits a frame (the frame lays out and draws them, at
  * about twice the cost), after a cheap one it follows on idle. A fresh view
  * thus builds its first page over a few frames, and a batch that lands past
@@ -52,9 +52,11 @@
 #define FIRST_ROW_US     400.0
 #define MIN_PACE_ROWS    4
 /* Sorted rows land anywhere: a slice of k rows into n puts about k * 200 / n
- * of them among the rows the view builds. At most n / SORTED_SLICE_DIVISOR
- * rows a slice keeps that to a few, whatever the last slice cost. */
+ * of them among the rows the view builds, if they spread. At most
+ * n / SORTED_SLICE_DIVISOR rows a slice keeps that to a few. */
 #define SORTED_SLICE_DIVISOR 25
+/* ...and a sorted slice goes in this many rows at a time, checking the time. */
+#define SORTED_STEP_ROWS 8
 
 typedef struct
 {
@@ -94,7 +96,7 @@ struct _GleanerSortModel
   guint              capacity;    /* of @order, @scratch and the key arrays */
   guint              resort_source;
   guint              pace_source;
-  double             us_per_row;  /* what taking in a row cost last time */
+  double             us_per_row;  /* what taking in a row cost lately */
 
   /* What the model shows. With @passthrough, the first @n_taken rows of the
    * source as they are (unsorted, or being sorted for the first time).
@@ -859,10 +861,23 @@ take_waiting_rows (GleanerSortModel *self)
       g_list_model_items_changed (G_LIST_MODEL (self), at, 0, n);
     }
   else
-    insert_rows (self, first, n);
+    {
+      /* Arrivals may all land among the shown rows (sorted by time, say):
+       * stop when the time is up, whatever the estimate said. */
+      guint planned = n;
 
+      for (n = 0; n < planned && (n == 0 || cpu_time_us () - start < PACE_BUDGET_US); )
+        {
+          guint step = MIN (SORTED_STEP_ROWS, planned - n);
+
+          insert_rows (self, first + n, step);
+          n += step;
+        }
+    }
+
+  /* Up at once, down by half a slice: where rows land changes as they come. */
   took = MAX (cpu_time_us () - start, 1) / (double)n;
-  self->us_per_row = took;
+  self->us_per_row = MAX (took, self->us_per_row / 2);
 
   if (n < n_waiting)
     schedule_pace (self, took * n > PACE_BUDGET_US / 2);
