@@ -83,6 +83,58 @@ test_result_fields (void)
   g_assert_cmpstr (gleaner_result_get_error_message (result), ==, "slow");
 }
 
+/* A window keeps 100,000 results: what rows have in common is one string. */
+static void
+test_result_shared_strings (void)
+{
+  g_autoptr(GleanerResult) first = gleaner_result_new_for_url (1, "https://a.example/1");
+  g_autoptr(GleanerResult) second = gleaner_result_new_for_url (2, "https://a.example/2");
+  g_autoptr(GleanerResult) untitled = gleaner_result_new_for_url (3, "https://a.example/3");
+  GleanerResult *results[] = { first, second };
+  GleanerPageFacts *facts = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      facts = gleaner_page_facts_new ();
+      facts->has_title = TRUE;
+      facts->title = g_strdup_printf ("Page %u", i + 1);
+      facts->encoding = g_strdup ("windows-1252");
+      facts->encoding_source = GLEANER_ENCODING_SOURCE_META;
+      _gleaner_result_set_status (results[i], 200, "OK");
+      _gleaner_result_set_content_type (results[i], "text/html; charset=windows-1252");
+      _gleaner_result_take_facts (results[i], facts);
+    }
+
+  g_assert_cmpstr (gleaner_result_get_reason (first), ==, "OK");
+  g_assert_true (gleaner_result_get_reason (first) == gleaner_result_get_reason (second));
+  g_assert_cmpstr (gleaner_result_get_content_type (second), ==, "text/html; charset=windows-1252");
+  g_assert_true (gleaner_result_get_content_type (first) == gleaner_result_get_content_type (second));
+  g_assert_cmpstr (gleaner_result_get_encoding (first), ==, "windows-1252");
+  g_assert_true (gleaner_result_get_encoding (first) == gleaner_result_get_encoding (second));
+  g_assert_cmpuint (gleaner_result_get_encoding_source (second), ==, GLEANER_ENCODING_SOURCE_META);
+  g_assert_cmpstr (gleaner_result_get_title (second), ==, "Page 2");
+  g_assert_null (gleaner_result_get_fact (second, GLEANER_FIELD_H1));
+
+  /* Invalid UTF-8 is made valid before it is shared. */
+  _gleaner_result_set_status (second, 200, "O\xffK");
+  g_assert_true (g_utf8_validate (gleaner_result_get_reason (second), -1, NULL));
+  g_assert_cmpstr (gleaner_result_get_reason (first), ==, "OK");
+
+  /* No title element: no title, though the parser's title is "". */
+  facts = gleaner_page_facts_new ();
+  facts->title = g_strdup ("");
+  _gleaner_result_take_facts (untitled, facts);
+  g_assert_null (gleaner_result_get_title (untitled));
+  g_assert_null (gleaner_result_get_encoding (untitled));
+
+  /* The owner's copy reads the same. */
+  _gleaner_result_set_error (first, GLEANER_ERROR_HTTP_STATUS, "gone");
+  _gleaner_result_move_to_owner (first);
+  g_assert_cmpstr (gleaner_result_get_url (first), ==, "https://a.example/1");
+  g_assert_cmpstr (gleaner_result_get_title (first), ==, "Page 1");
+  g_assert_cmpstr (gleaner_result_get_error_message (first), ==, "gone");
+}
+
 static void
 test_error_names (void)
 {
@@ -137,6 +189,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/result/create", test_result_create);
   g_test_add_func ("/gleaner/result/fields", test_result_fields);
   g_test_add_func ("/gleaner/result/userinfo", test_result_userinfo);
+  g_test_add_func ("/gleaner/result/shared-strings", test_result_shared_strings);
   g_test_add_func ("/gleaner/result/error-names", test_error_names);
   g_test_add_func ("/gleaner/result/config-fields", test_config_fields);
 

@@ -9,6 +9,7 @@
 
 #include <locale.h>
 #include <string.h>
+#include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -18,6 +19,7 @@
 #include <adwaita.h>
 
 #include "gleaner-application.h"
+#include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
 #include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
@@ -25,6 +27,7 @@
 #include "gleaner-result-list.h"
 #include "gleaner-result-private.h"
 #include "gleaner-session-store.h"
+#include "gleaner-sort-model.h"
 #include "gleaner-test-utils.h"
 #include "gleaner-title-parser.h"
 #include "gleaner-ui-util.h"
@@ -185,6 +188,12 @@ view_settled (gpointer data)
 }
 
 static gboolean
+parse_finished (gpointer data)
+{
+  return !gleaner_window_get_parsing (data);
+}
+
+static gboolean
 flag_set (gpointer data)
 {
   return *(gboolean *)data;
@@ -329,6 +338,314 @@ test_result_list_batches (void)
   gleaner_result_list_clear (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&list));
+}
+
+/* A copy of a model kept only through its items-changed: every emission must
+ * describe the model as it is at that moment, or the copy drifts. */
+typedef struct
+{
+  GPtrArray *rows;
+  guint      n_signals;
+  gboolean   check_all;   /* compare the whole copy at every emission */
+} Shadow;
+
+static void
+shadow_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         Shadow     *shadow)
+{
+  g_assert_cmpuint (position + removed, <=, shadow->rows->len);
+  g_ptr_array_remove_range (shadow->rows, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (shadow->rows, position + i, g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (shadow->rows->len, ==, g_list_model_get_n_items (model));
+  if (shadow->check_all)
+    for (guint i = 0; i < shadow->rows->len; i++)
+      g_assert_true (g_ptr_array_index (shadow->rows, i) == row (model, i));
+  shadow->n_signals++;
+}
+
+static void
+assert_shadow_matches (Shadow     *shadow,
+                       GListModel *model)
+{
+  g_assert_cmpuint (shadow->rows->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < shadow->rows->len; i++)
+    g_assert_true (g_ptr_array_index (shadow->rows, i) == row (model, i));
+}
+
+/* Titles "Row 00042" sort as their numbers; -1 for a page without one. */
+static int
+title_number (GleanerResult *result)
+{
+  const char *title = gleaner_result_get_title (result);
+
+  return title != NULL ? (int)g_ascii_strtoll (title + 4, NULL, 10) : -1;
+}
+
+static GleanerResult *
+titled_result (guint64     id,
+               int         number,
+               guint       status)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1/r/%" G_GUINT64_FORMAT, id);
+  GleanerResult *result = gleaner_result_new_for_url (id, url);
+  GleanerPageFacts *facts = gleaner_page_facts_new ();
+
+  if (number >= 0)
+    {
+      facts->has_title = TRUE;
+      facts->title = g_strdup_printf ("Row %05d", number);
+    }
+  _gleaner_result_take_facts (result, facts);
+  _gleaner_result_set_status (result, status, NULL);
+  if (status >= 400)
+    _gleaner_result_set_error (result, GLEANER_ERROR_HTTP_STATUS, NULL);
+
+  return result;
+}
+
+/* Sorted by title (ties, and pages without a title, in arrival order: by id),
+ * or by status first when @by_status. */
+static void
+assert_sorted (GListModel *model,
+               gboolean    descending,
+               gboolean    by_status)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 1; i < n; i++)
+    {
+      GleanerResult *a = row (model, i - 1);
+      GleanerResult *b = row (model, i);
+      int order = 0;
+
+      if (by_status)
+        order = (int)gleaner_result_get_status (a) - (int)gleaner_result_get_status (b);
+      if (order == 0)
+        order = descending ? title_number (b) - title_number (a) : title_number (a) - title_number (b);
+      if (order == 0)
+        order = gleaner_result_get_id (a) < gleaner_result_get_id (b) ? -1 : 1;
+      if (order >= 0)
+        g_error ("rows %u and %u out of order: %s (%" G_GUINT64_FORMAT ") before %s (%" G_GUINT64_FORMAT ")",
+                 i - 1, i, gleaner_result_get_title (a), gleaner_result_get_id (a),
+                 gleaner_result_get_title (b), gleaner_result_get_id (b));
+    }
+}
+
+static gboolean
+sort_settled (gpointer data)
+{
+  return !gleaner_sort_model_get_pending (data);
+}
+
+static void
+add_titled_batch (GleanerResultList *list,
+                  guint64           *next_id,
+                  guint              n,
+                  GRand             *rand)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 id = (*next_id)++;
+      /* Ties (numbers repeat) and pages without a title among them. */
+      int number = id % 37 == 0 ? -1 : g_rand_int_range (rand, 0, 5000);
+
+      g_ptr_array_add (batch, titled_result (id, number, id % 11 == 0 ? 404 : 200));
+    }
+  gleaner_result_list_apply (list, batch);
+}
+
+static void
+test_sort_model (void)
+{
+  g_autoptr(GleanerResultList) list = gleaner_result_list_new ();
+  g_autoptr(GleanerSortModel) model = gleaner_sort_model_new (list);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  Shadow shadow = { g_ptr_array_new_with_free_func (g_object_unref), 0, TRUE };
+  GleanerSortLevel by_title = { GLEANER_SORT_KEY_TITLE, FALSE };
+  GleanerSortLevel by_title_descending = { GLEANER_SORT_KEY_TITLE, TRUE };
+  GleanerSortLevel by_status_then_title[] = {
+    { GLEANER_SORT_KEY_STATUS, FALSE }, { GLEANER_SORT_KEY_TITLE, FALSE },
+  };
+  guint64 next_id = 1;
+  guint64 ids[3];
+
+  g_test_summary ("Rows stay sorted batch after batch, and every items-changed holds as emitted");
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), &shadow);
+
+  /* A fresh view takes rows in a few at a time (a view builds widgets for
+   * each), then, as that proves cheap, whole batches. */
+  add_titled_batch (list, &next_id, 50, rand);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <, 50);
+  g_assert_true (gleaner_sort_model_get_pending (model));
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 50);
+  for (guint i = 0; i < 50; i++)
+    g_assert_true (row (G_LIST_MODEL (model), i) == gleaner_result_list_peek (list, i));
+  {
+    gboolean at_once = FALSE;
+
+    for (guint i = 0; i < 10 && !at_once; i++)
+      {
+        guint n_signals = shadow.n_signals;
+
+        add_titled_batch (list, &next_id, 500, rand);
+        g_assert_true (wait_until (sort_settled, model, 10000));
+        at_once = shadow.n_signals == n_signals + 1;
+      }
+    g_assert_true (at_once);
+  }
+
+  gleaner_sort_model_set_levels (model, &by_title, 1);
+  g_assert_false (gleaner_sort_model_get_pending (model));
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+
+  /* Batches of every size merge in. */
+  for (guint i = 0; i < 40; i++)
+    {
+      add_titled_batch (list, &next_id, g_rand_int_range (rand, 1, 120), rand);
+      g_assert_true (wait_until (sort_settled, model, 10000));
+      assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (list)));
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  /* A row fetched again moves to where its new title sorts; marking rows as
+   * pending announces them without moving them. */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_add (again, titled_result (7, 4999, 200));
+    g_ptr_array_add (again, titled_result (12, 0, 200));
+    gleaner_result_list_apply (list, again);
+    assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+    g_assert_cmpint (title_number (row (G_LIST_MODEL (model), g_list_model_get_n_items (G_LIST_MODEL (model)) - 1)), ==, 4999);
+  }
+  ids[0] = 3; ids[1] = 300; ids[2] = 900;
+  gleaner_result_list_set_pending (list, ids, 3, TRUE);
+  gleaner_result_list_clear_pending (list);
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  /* Other orders, and back to arrival order. */
+  gleaner_sort_model_set_levels (model, &by_title_descending, 1);
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), TRUE, FALSE);
+  add_titled_batch (list, &next_id, 100, rand);
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), TRUE, FALSE);
+
+  gleaner_sort_model_set_levels (model, by_status_then_title, G_N_ELEMENTS (by_status_then_title));
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), FALSE, TRUE);
+  add_titled_batch (list, &next_id, 100, rand);
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), FALSE, TRUE);
+
+  gleaner_sort_model_set_levels (model, NULL, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (list)));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    g_assert_true (row (G_LIST_MODEL (model), i) == gleaner_result_list_peek (list, i));
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  /* Many rows: the new order is worked out in slices while rows keep
+   * arriving (shown at the end meanwhile) and others are fetched again. */
+  shadow.check_all = FALSE;
+  add_titled_batch (list, &next_id, 60000, rand);
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  gleaner_sort_model_set_levels (model, &by_title, 1);
+  g_assert_true (gleaner_sort_model_get_pending (model));
+  add_titled_batch (list, &next_id, 500, rand);
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_add (again, titled_result (20, 4998, 200));
+    gleaner_result_list_apply (list, again);
+  }
+  g_assert_true (wait_until (sort_settled, model, 30000));
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+  add_titled_batch (list, &next_id, 700, rand);
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  gleaner_result_list_clear (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_cmpuint (shadow.rows->len, ==, 0);
+
+  /* Emptied, the view starts slow again; rows fetched again before they are
+   * shown go in with their new keys. */
+  shadow.check_all = TRUE;
+  add_titled_batch (list, &next_id, 300, rand);
+  g_assert_true (gleaner_sort_model_get_pending (model));
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_add (again, titled_result (next_id - 300, 4997, 200));
+    g_ptr_array_add (again, titled_result (next_id - 1, 4996, 200));
+    gleaner_result_list_apply (list, again);
+  }
+  g_assert_true (wait_until (sort_settled, model, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
+  assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+  g_assert_cmpint (title_number (row (G_LIST_MODEL (model), 299)), ==, 4997);
+
+  g_signal_handlers_disconnect_by_data (model, &shadow);
+  g_ptr_array_unref (shadow.rows);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
+/* The column view's sorter tells its columns and their directions. */
+static void
+test_sort_levels (void)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (g_object_ref_sink (gtk_column_view_new (NULL)));
+  g_autoptr(GtkColumnViewColumn) title = gtk_column_view_column_new ("Title", NULL);
+  g_autoptr(GtkColumnViewColumn) size = gtk_column_view_column_new ("Size", NULL);
+  g_autoptr(GtkMultiSorter) multi = gtk_multi_sorter_new ();
+  GleanerSortLevel levels[GLEANER_N_SORT_KEYS];
+
+  gtk_column_view_column_set_sorter (title, gleaner_column_sorter_new (GLEANER_SORT_KEY_TITLE));
+  g_object_unref (gtk_column_view_column_get_sorter (title));
+  gtk_column_view_column_set_sorter (size, gleaner_column_sorter_new (GLEANER_SORT_KEY_SIZE));
+  g_object_unref (gtk_column_view_column_get_sorter (size));
+  gtk_column_view_append_column (view, title);
+  gtk_column_view_append_column (view, size);
+
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 0);
+
+  gtk_column_view_sort_by_column (view, size, GTK_SORT_DESCENDING);
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 1);
+  g_assert_cmpint (levels[0].key, ==, GLEANER_SORT_KEY_SIZE);
+  g_assert_true (levels[0].descending);
+
+  gtk_column_view_sort_by_column (view, title, GTK_SORT_ASCENDING);
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 1);
+  g_assert_cmpint (levels[0].key, ==, GLEANER_SORT_KEY_TITLE);
+  g_assert_false (levels[0].descending);
+
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (gtk_column_view_get_sorter (view), levels, 7), ==, 0);
+
+  /* Tie-breakers come after the primary level, in order. */
+  gtk_multi_sorter_append (multi, gleaner_column_sorter_new (GLEANER_SORT_KEY_STATUS));
+  gtk_multi_sorter_append (multi, gleaner_column_sorter_new (GLEANER_SORT_KEY_URL));
+  g_assert_cmpuint (gleaner_column_sorter_read_levels (GTK_SORTER (multi), levels, 7), ==, 2);
+  g_assert_cmpint (levels[0].key, ==, GLEANER_SORT_KEY_STATUS);
+  g_assert_cmpint (levels[1].key, ==, GLEANER_SORT_KEY_URL);
+  g_assert_false (levels[1].descending);
+
+  g_object_unref (view);
 }
 
 static void
@@ -527,6 +844,100 @@ export_and_read (GleanerWindow *window,
   g_clear_object (&wait.file);
 
   return g_steal_pointer (&contents);
+}
+
+/* Titles in the order GtkStringSorter gives them: case-folded, collated. */
+static int
+collate_titles (GleanerResult *a,
+                GleanerResult *b)
+{
+  g_autofree char *fa = g_utf8_casefold (gleaner_result_get_title (a) ?: "", -1);
+  g_autofree char *fb = g_utf8_casefold (gleaner_result_get_title (b) ?: "", -1);
+
+  return g_utf8_collate (fa, fb);
+}
+
+static void
+assert_titles_descending (GListModel *model)
+{
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    g_assert_cmpint (collate_titles (row (model, i - 1), row (model, i)), >, 0);
+}
+
+typedef struct
+{
+  GleanerWindow *window;
+  guint          n_checks;
+} SortedRun;
+
+/* While the run goes on: the rows shown so far are sorted and filtered. */
+static gboolean
+sorted_run_check (gpointer data)
+{
+  SortedRun *run = data;
+  GListModel *visible = gleaner_window_get_visible_rows (run->window);
+
+  if (gleaner_window_get_view_pending (run->window))
+    return !gleaner_window_get_running (run->window);
+
+  assert_titles_descending (visible);
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (gleaner_result_get_title (row (visible, i)), -1);
+
+      g_assert_nonnull (strstr (folded, "page 1"));
+    }
+  run->n_checks++;
+
+  return !gleaner_window_get_running (run->window);
+}
+
+static void
+test_window_sorted_run (void)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *visible = gleaner_window_get_visible_rows (window);
+  g_autofree char *pages = page_list (1, 300);
+  SortedRun run = { window, 0 };
+  guint n_matching = 0;
+
+  g_test_summary ("Rows arriving in batches go straight to their places in a sorted, filtered view");
+
+  for (guint n = 1; n <= 300; n++)
+    {
+      g_autofree char *title = expected_title (n);
+      g_autofree char *folded = g_utf8_casefold (title, -1);
+
+      n_matching += strstr (folded, "page 1") != NULL;
+    }
+
+  g_assert_true (gleaner_window_sort_by_column (window, "title", GTK_SORT_DESCENDING));
+  gleaner_window_set_filter_text (window, "page 1");
+  gleaner_window_add_text (window, pages, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (sorted_run_check, &run, 30000));
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (run.n_checks, >, 1);
+
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, n_matching);
+  run.n_checks = 0;
+  sorted_run_check (&run);
+  g_assert_cmpuint (run.n_checks, ==, 1);
+
+  /* Without the filter: every row, still sorted. */
+  gleaner_window_set_filter_text (window, "");
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 300);
+  assert_titles_descending (visible);
+
+  /* Re-sorted by URL: the paths ascending as strings. */
+  g_assert_true (gleaner_window_sort_by_column (window, "url", GTK_SORT_ASCENDING));
+  g_assert_true (wait_until (view_settled, window, 10000));
+  for (guint i = 1; i < 300; i++)
+    g_assert_cmpint (g_utf8_collate (gleaner_result_get_url (row (visible, i - 1)),
+                                     gleaner_result_get_url (row (visible, i))), <, 0);
+
+  destroy_window (window);
 }
 
 static void
@@ -755,6 +1166,53 @@ static gboolean
 has_three_queued (gpointer data)
 {
   return gleaner_window_get_n_queued (data) >= 3;
+}
+
+/* More links than the window gives the pipeline in one main-loop turn. */
+static void
+test_window_large_run (void)
+{
+  GleanerWindow *window = new_window ();
+  GListModel *results = gleaner_window_get_results (window);
+  GString *silent = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *pages = page_list (1, 5000);
+  g_autofree char *base = gleaner_test_server_url (server, "/silent/");
+
+  g_test_summary ("A run of thousands of links is handed over in slices: Stop gives every "
+                  "unfetched link back, and the run ends only when all have a row");
+
+  for (guint i = 0; i < 6000; i++)
+    g_string_append_printf (silent, "%s%u\n", base, i);
+  text = g_string_free (silent, FALSE);
+  gleaner_window_add_text (window, text, -1);
+  g_assert_true (wait_until (parse_finished, window, 20000));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 6000);
+
+  /* Stopped before the rest of the links were given to the pipeline. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_false (gleaner_window_get_running (window));
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 6000);
+
+  /* And after they all were. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  spin (300);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 6000);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
+  gleaner_window_add_text (window, pages, -1);
+  g_assert_true (wait_until (parse_finished, window, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (run_finished, window, 60000));
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 5000);
+  g_assert_true (wait_until (view_settled, window, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (gleaner_window_get_visible_rows (window)), ==, 5000);
+
+  destroy_window (window);
 }
 
 static void
@@ -1619,36 +2077,93 @@ test_window_translated (void)
 
 /* The worst main-loop stall: a high-priority 1 ms timeout notes the longest gap
  * between two of its dispatches. Anything that blocks the loop (a batch going
- * into the models, sorting, layout, drawing) shows up as a gap. */
+ * into the models, sorting, layout, drawing) shows up as a gap. On a loaded
+ * machine a gap also holds the time the main thread waited for a CPU, so the
+ * meter also notes the CPU time the main thread itself used in each gap: the
+ * part of a stall that is ours. */
 typedef struct
 {
   GListModel *rows;
   gint64      last;
+  gint64      last_cpu;
   gint64      worst;
   gint64      worst_steady;  /* once the view holds its first 1,000 rows */
+  gint64      worst_cpu;
+  gint64      worst_cpu_steady;
   guint       over_50ms;
   guint       over_100ms;
+  guint       cpu_over_50ms;
   guint       source;
   guint       frames;
   guint       tick;
 } StallMeter;
+
+/* CPU time of the calling thread, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 stall_cb (gpointer data)
 {
   StallMeter *meter = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
   gint64 gap = now - meter->last;
+  gint64 gap_cpu = cpu - meter->last_cpu;
+  guint n_rows = g_list_model_get_n_items (meter->rows);
 
   meter->worst = MAX (meter->worst, gap);
-  if (g_list_model_get_n_items (meter->rows) >= 1000)
-    meter->worst_steady = MAX (meter->worst_steady, gap);
+  meter->worst_cpu = MAX (meter->worst_cpu, gap_cpu);
+  if (n_rows >= 1000)
+    {
+      meter->worst_steady = MAX (meter->worst_steady, gap);
+      meter->worst_cpu_steady = MAX (meter->worst_cpu_steady, gap_cpu);
+    }
   meter->over_50ms += gap > 50000;
   meter->over_100ms += gap > 100000;
-  if (now - meter->last > 30000 && g_getenv ("GLEANER_UI_BENCH_TRACE"))
-    g_printerr ("stall %.1f ms at %.3f s\n", (now - meter->last) / 1000.0, (now % 100000000) / 1e6);
+  meter->cpu_over_50ms += gap_cpu > 50000;
+  if ((gap > 30000 || gap_cpu > 15000) && g_getenv ("GLEANER_UI_BENCH_TRACE"))
+    g_printerr ("stall %.1f ms (%.1f ms CPU) from %.3f to %.3f s, %u rows\n",
+                gap / 1000.0, gap_cpu / 1000.0, (meter->last % 100000000) / 1e6, (now % 100000000) / 1e6, n_rows);
   meter->last = now;
+  meter->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
+}
+
+/* With GLEANER_UI_BENCH_TRACE: the main thread's CPU time for the layout and
+ * paint of a frame, to tell laying out and drawing rows from the rest of a
+ * stall. GTK's own handlers of a phase run before ours (it connected first),
+ * so the frame is measured from the end of update to the end of paint. */
+static gint64 frame_start_cpu;
+
+static void
+frame_begin_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  frame_start_cpu = thread_cpu_us ();
+}
+
+static void
+frame_end_cb (GdkFrameClock *clock,
+              gpointer       data)
+{
+  gint64 took = thread_cpu_us () - frame_start_cpu;
+
+  if (took > 2000)
+    g_printerr ("  frame %.1f ms CPU ending at %.3f\n", took / 1000.0, (g_get_monotonic_time () % 100000000) / 1e6);
+}
+
+static void
+trace_frames (GdkFrameClock *clock)
+{
+  g_signal_connect_after (clock, "update", G_CALLBACK (frame_begin_cb), NULL);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (frame_end_cb), NULL);
 }
 
 static gboolean
@@ -1656,7 +2171,11 @@ frame_cb (GtkWidget     *widget,
           GdkFrameClock *clock,
           gpointer       data)
 {
-  ((StallMeter *)data)->frames++;
+  StallMeter *meter = data;
+
+  /* The window's clock, once it has one. */
+  if (meter->frames++ == 0 && g_getenv ("GLEANER_UI_BENCH_TRACE"))
+    trace_frames (clock);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1665,6 +2184,7 @@ stall_meter_start (StallMeter *meter,
                    GtkWidget  *widget)
 {
   meter->last = g_get_monotonic_time ();
+  meter->last_cpu = thread_cpu_us ();
   meter->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_cb, meter, NULL);
   meter->tick = gtk_widget_add_tick_callback (widget, frame_cb, meter, NULL);
 }
@@ -1673,14 +2193,10 @@ static void
 stall_meter_stop (StallMeter *meter,
                   GtkWidget  *widget)
 {
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (widget), frame_begin_cb, NULL);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (widget), frame_end_cb, NULL);
   g_clear_handle_id (&meter->source, g_source_remove);
   gtk_widget_remove_tick_callback (widget, meter->tick);
-}
-
-static gboolean
-parse_finished (gpointer data)
-{
-  return !gleaner_window_get_parsing (data);
 }
 
 static double
@@ -1695,6 +2211,32 @@ rss_mib (void)
   return line != NULL ? g_ascii_strtod (line + 6, NULL) / 1024.0 : 0.0;
 }
 
+/* A field of /proc/self/status, in MiB. */
+static double
+status_mib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0.0;
+  line = strstr (status, field);
+  return line != NULL ? g_ascii_strtod (line + strlen (field), NULL) / 1024.0 : 0.0;
+}
+
+/* Free memory malloc keeps in its arenas (glibc), in MiB. */
+static double
+heap_free_mib (void)
+{
+#ifdef __GLIBC__
+  struct mallinfo2 info = mallinfo2 ();
+
+  return info.fordblks / (1024.0 * 1024.0);
+#else
+  return 0.0;
+#endif
+}
+
 /* Bytes malloc hands out right now, all arenas (glibc), in MiB. */
 static double
 heap_mib (void)
@@ -1706,6 +2248,16 @@ heap_mib (void)
 #else
   return 0.0;
 #endif
+}
+
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1.0;
+  return g_ascii_strtod (text, NULL);
 }
 
 static guint
@@ -1758,19 +2310,99 @@ perf_run (guint       n_urls,
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, n_urls);
   g_test_message ("%u URLs%s%s: paste returned in %.1f ms (parsed in a worker); run %.2f s = %.0f rows/s; "
                   "worst main-loop stall %.1f ms (%.1f ms after the first 1,000 rows; "
-                  "%u gaps over 50 ms, %u over 100 ms); %u frames (%.0f/s); "
+                  "%u gaps over 50 ms, %u over 100 ms); main thread's CPU time in the worst gap "
+                  "%.1f ms (%.1f ms after the first 1,000 rows; %u gaps over 50 ms); "
+                  "load average %.2f; %u frames (%.0f/s); "
                   "VmRSS %.0f MiB with the rows (%.0f MiB before the paste); "
-                  "malloc heap in use %.1f MiB more than before the paste (%.0f bytes a row)",
+                  "malloc heap in use %.1f MiB more than before the paste (%.0f bytes a row); "
+                  "RSS: %.0f MiB anonymous, %.0f MiB files, %.0f MiB shared memory; peak VmHWM %.0f MiB; "
+                  "malloc: %.0f MiB in use, %.0f MiB free in its arenas",
                   n_urls, sort_column ? ", sorted by " : "", sort_column ? sort_column : "",
                   t_paste / 1000.0, t_run / 1e6, n_urls / (t_run / 1e6),
                   meter.worst / 1000.0, meter.worst_steady / 1000.0,
-                  meter.over_50ms, meter.over_100ms, meter.frames, meter.frames / (t_run / 1e6),
+                  meter.over_50ms, meter.over_100ms,
+                  meter.worst_cpu / 1000.0, meter.worst_cpu_steady / 1000.0, meter.cpu_over_50ms,
+                  load_average (), meter.frames, meter.frames / (t_run / 1e6),
                   rss_mib (), rss_before,
-                  heap_mib () - heap_before, (heap_mib () - heap_before) * 1024.0 * 1024.0 / n_urls);
+                  heap_mib () - heap_before, (heap_mib () - heap_before) * 1024.0 * 1024.0 / n_urls,
+                  status_mib ("RssAnon:"), status_mib ("RssFile:"), status_mib ("RssShmem:"),
+                  status_mib ("VmHWM:"),
+                  heap_mib (), heap_free_mib ());
   g_test_minimized_result (meter.worst / 1000.0, "worst stall %.1f ms", meter.worst / 1000.0);
   g_test_maximized_result (n_urls / (t_run / 1e6), "%.0f rows/s", n_urls / (t_run / 1e6));
 
   destroy_window (window);
+}
+
+/* A result as a run delivers it: a page with a title, status, time and size. */
+static GleanerResult *
+synthetic_result (guint n)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:8080/page/%u", n);
+  GleanerResult *result = gleaner_result_new_for_url (n, url);
+  GleanerPageFacts *facts = gleaner_page_facts_new ();
+
+  facts->has_title = TRUE;
+  facts->title = expected_title (n);
+  facts->encoding = g_strdup ("UTF-8");
+  _gleaner_result_take_facts (result, facts);
+  _gleaner_result_set_status (result, 200, "OK");
+  _gleaner_result_set_content_type (result, "text/html; charset=utf-8");
+  _gleaner_result_set_body (result, 120 + n % 1000, FALSE);
+  _gleaner_result_set_elapsed (result, 0.002 + (n % 97) / 1000.0);
+
+  return result;
+}
+
+/* What building the first page of rows costs: fresh windows each run 300 URLs
+ * (a run's first deliveries fill the view) while the stall meter watches. */
+static void
+test_perf_first_page (void)
+{
+  const guint n_windows = 5;
+  const guint n_urls = 300;
+  gint64 worst_cpu = 0;
+  gint64 worst = 0;
+  double cpu_ms = 0.0;
+
+  g_test_summary ("The main thread while a fresh window fills its first page of rows");
+
+  for (guint w = 0; w < n_windows; w++)
+    {
+      GleanerWindow *window = new_window ();
+      GListModel *results = gleaner_window_get_results (window);
+      g_autofree char *text = page_list (1, n_urls);
+      StallMeter meter = { results, 0, };
+      gint64 cpu0;
+
+      gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+      spin (300);
+      gleaner_window_add_text (window, text, -1);
+      g_assert_true (wait_until (parse_finished, window, 10000));
+      spin (100);
+
+      stall_meter_start (&meter, GTK_WIDGET (window));
+      cpu0 = thread_cpu_us ();
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+      g_assert_true (wait_until (run_finished, window, 60000));
+      g_assert_true (wait_until (view_settled, window, 10000));
+      spin (100);
+      cpu_ms += (thread_cpu_us () - cpu0) / 1000.0;
+      stall_meter_stop (&meter, GTK_WIDGET (window));
+      g_assert_cmpuint (g_list_model_get_n_items (gleaner_window_get_visible_rows (window)), ==, n_urls);
+
+      worst_cpu = MAX (worst_cpu, meter.worst_cpu);
+      worst = MAX (worst, meter.worst);
+      destroy_window (window);
+      reset_hits ();
+    }
+
+  g_test_message ("fresh window, %u URLs, %u times: main thread's CPU time in the worst gap %.1f ms "
+                  "(worst gap %.1f ms); %.0f ms CPU from Start until the view settled (average); "
+                  "load average %.2f",
+                  n_urls, n_windows, worst_cpu / 1000.0, worst / 1000.0, cpu_ms / n_windows,
+                  load_average ());
+  g_test_minimized_result (worst_cpu / 1000.0, "worst gap %.1f ms CPU", worst_cpu / 1000.0);
 }
 
 /* Memory of the window's own structures per row, without the engine: synthetic
@@ -1789,11 +2421,7 @@ test_perf_model_memory (void)
   spin (300);
   heap0 = heap_mib ();
   for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:8080/page/%u", i + 1);
-
-      g_ptr_array_add (all, gleaner_result_new_for_url (i + 1, url));
-    }
+    g_ptr_array_add (all, synthetic_result (i + 1));
   heap1 = heap_mib ();
   for (guint i = 0; i < n; i += 1000)
     {
@@ -1811,6 +2439,61 @@ test_perf_model_memory (void)
                   n, (heap1 - heap0) * 1048576.0 / n, (heap2 - heap1) * 1048576.0 / n);
 
   g_ptr_array_set_size (all, 0);
+  destroy_window (window);
+}
+
+/* One step of the re-sort case: the worst main-loop gap until the view settles. */
+static void
+perf_view_step (GleanerWindow *window,
+                const char    *what,
+                void         (*step) (GleanerWindow *window))
+{
+  StallMeter meter = { gleaner_window_get_results (window), 0, };
+  gint64 t0 = g_get_monotonic_time ();
+
+  stall_meter_start (&meter, GTK_WIDGET (window));
+  step (window);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (100);
+  stall_meter_stop (&meter, GTK_WIDGET (window));
+  g_test_message ("%s: settled in %.0f ms; worst main-loop gap %.1f ms, main thread's CPU time in it "
+                  "%.1f ms; load average %.2f",
+                  what, (g_get_monotonic_time () - t0) / 1000.0 - 100, meter.worst / 1000.0,
+                  meter.worst_cpu / 1000.0, load_average ());
+}
+
+static void sort_title (GleanerWindow *w) { gleaner_window_sort_by_column (w, "title", GTK_SORT_ASCENDING); }
+static void sort_title_down (GleanerWindow *w) { gleaner_window_sort_by_column (w, "title", GTK_SORT_DESCENDING); }
+static void sort_status (GleanerWindow *w) { gleaner_window_sort_by_column (w, "status", GTK_SORT_DESCENDING); }
+static void filter_page_1 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 1"); }
+static void filter_none (GleanerWindow *w) { gleaner_window_set_filter_text (w, ""); }
+
+/* A click on a column header, and a filter typed, with 100,000 rows. */
+static void
+test_perf_resort (void)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  guint n = perf_n_urls (100000);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_test_summary ("Sorting and filtering 100,000 rows in the window");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (300);
+  /* Titles in random order, so a sort moves every row. */
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (batch, synthetic_result ((i * 7919u) % n + 1));
+  gleaner_result_list_apply (list, batch);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (300);
+
+  perf_view_step (window, "sort by title", sort_title);
+  perf_view_step (window, "title, descending", sort_title_down);
+  perf_view_step (window, "filter \"page 1\"", filter_page_1);
+  perf_view_step (window, "sort by status (filtered)", sort_status);
+  perf_view_step (window, "no filter", filter_none);
+
   destroy_window (window);
 }
 
@@ -1883,11 +2566,15 @@ main (int   argc,
 
   g_test_add_func ("/gleaner/window/new", test_window_new);
   g_test_add_func ("/gleaner/window/result-list-batches", test_result_list_batches);
+  g_test_add_func ("/gleaner/window/sort-model", test_sort_model);
+  g_test_add_func ("/gleaner/window/sort-levels", test_sort_levels);
   g_test_add_func ("/gleaner/window/ui-util", test_ui_util);
   g_test_add_func ("/gleaner/window/run-sort-filter-rerun", test_window_run);
+  g_test_add_func ("/gleaner/window/sorted-run", test_window_sorted_run);
   g_test_add_func ("/gleaner/window/export", test_window_export);
   g_test_add_func ("/gleaner/window/copy-paste", test_window_copy_paste);
   g_test_add_func ("/gleaner/window/stop-and-join", test_window_stop_and_join);
+  g_test_add_func ("/gleaner/window/large-run", test_window_large_run);
   g_test_add_func ("/gleaner/window/open-files", test_window_open_files);
   g_test_add_func ("/gleaner/window/settings", test_window_settings);
   g_test_add_func ("/gleaner/window/journal", test_window_journal);
@@ -1902,6 +2589,8 @@ main (int   argc,
       g_test_add_func ("/gleaner/window/perf/stream-sorted", test_perf_stream_sorted);
       g_test_add_func ("/gleaner/window/perf/rss-100k", test_perf_rss);
       g_test_add_func ("/gleaner/window/perf/model-memory", test_perf_model_memory);
+      g_test_add_func ("/gleaner/window/perf/first-page", test_perf_first_page);
+      g_test_add_func ("/gleaner/window/perf/resort-100k", test_perf_resort);
     }
 
   ret = g_test_run ();

@@ -331,7 +331,11 @@ deliver_cb (gpointer data)
   /* Stale deliveries are dropped: the run was cancelled, or its pipeline is gone. */
   pipeline = g_weak_ref_get (&core->pipeline);
   if (pipeline != NULL && !core_is_cancelled (core) && batch->len > 0)
-    gleaner_pipeline_apply_batch (pipeline, batch);
+    {
+      for (guint i = 0; i < batch->len; i++)
+        _gleaner_result_move_to_owner (g_ptr_array_index (batch, i));
+      gleaner_pipeline_apply_batch (pipeline, batch);
+    }
 
   return G_SOURCE_REMOVE;
 }

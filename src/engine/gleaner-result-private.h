@@ -35,5 +35,6 @@ void _gleaner_result_set_error          (GleanerResult         *self,
                                          const char            *message);
 void _gleaner_result_take_facts         (GleanerResult         *self,
                                          GleanerPageFacts      *facts);
+void _gleaner_result_move_to_owner      (GleanerResult         *self);
 
 G_END_DECLS

@@ -11,6 +11,9 @@
 #include "gleaner-result-private.h"
 #include "gleaner-title-parser.h"
 
+/* A window holds 100,000 of these: what most rows share (reason phrase,
+ * Content-Type, encoding name) is an interned GRefString, and the facts a
+ * run rarely asks for stay in a GleanerPageFacts only when there are any. */
 struct _GleanerResult
 {
   GObject                parent_instance;
@@ -18,16 +21,19 @@ struct _GleanerResult
   guint64                id;
   char                  *url;
   char                  *final_url;
-  char                  *reason;
-  char                  *content_type;
+  char                  *reason;          /* interned GRefString */
+  char                  *content_type;    /* interned GRefString */
   char                  *error_message;
-  GleanerPageFacts      *facts;
+  char                  *title;           /* NULL without a title element */
+  char                  *encoding;        /* interned GRefString */
+  GleanerPageFacts      *facts;           /* description ... h1; NULL when none */
   guint64                body_bytes;
   double                 elapsed;
   guint                  status;
   guint                  redirect_count;
   guint                  attempts;
   GleanerError           error_kind;
+  GleanerEncodingSource  encoding_source;
   gboolean               truncated;
 };
 
@@ -102,9 +108,11 @@ gleaner_result_finalize (GObject *object)
 
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->final_url, g_free);
-  g_clear_pointer (&self->reason, g_free);
-  g_clear_pointer (&self->content_type, g_free);
+  g_clear_pointer (&self->reason, g_ref_string_release);
+  g_clear_pointer (&self->content_type, g_ref_string_release);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->encoding, g_ref_string_release);
   g_clear_pointer (&self->facts, gleaner_page_facts_free);
 
   G_OBJECT_CLASS (gleaner_result_parent_class)->finalize (object);
@@ -281,14 +289,14 @@ const char *
 gleaner_result_get_encoding (GleanerResult *self)
 {
   g_return_val_if_fail (GLEANER_IS_RESULT (self), NULL);
-  return self->facts ? self->facts->encoding : NULL;
+  return self->encoding;
 }
 
 GleanerEncodingSource
 gleaner_result_get_encoding_source (GleanerResult *self)
 {
   g_return_val_if_fail (GLEANER_IS_RESULT (self), GLEANER_ENCODING_SOURCE_NONE);
-  return self->facts ? self->facts->encoding_source : GLEANER_ENCODING_SOURCE_NONE;
+  return self->encoding_source;
 }
 
 /**
@@ -302,7 +310,7 @@ const char *
 gleaner_result_get_title (GleanerResult *self)
 {
   g_return_val_if_fail (GLEANER_IS_RESULT (self), NULL);
-  return (self->facts && self->facts->has_title) ? self->facts->title : NULL;
+  return self->title;
 }
 
 /**
@@ -447,24 +455,37 @@ _gleaner_result_set_final_url (GleanerResult *self,
   self->redirect_count = redirect_count;
 }
 
+/* A shared copy of @text, made valid UTF-8; NULL stays NULL. Thread-safe. */
+static char *
+intern_valid (const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    return NULL;
+  if (g_utf8_validate (text, -1, NULL))
+    return g_ref_string_new_intern (text);
+
+  valid = g_utf8_make_valid (text, -1);
+  return g_ref_string_new_intern (valid);
+}
+
 void
 _gleaner_result_set_status (GleanerResult *self,
                             guint          status,
                             const char    *reason)
 {
   self->status = status;
-  g_clear_pointer (&self->reason, g_free);
-  if (reason != NULL)
-    self->reason = g_utf8_make_valid (reason, -1);
+  g_clear_pointer (&self->reason, g_ref_string_release);
+  self->reason = intern_valid (reason);
 }
 
 void
 _gleaner_result_set_content_type (GleanerResult *self,
                                   const char    *content_type)
 {
-  g_clear_pointer (&self->content_type, g_free);
-  if (content_type != NULL)
-    self->content_type = g_utf8_make_valid (content_type, -1);
+  g_clear_pointer (&self->content_type, g_ref_string_release);
+  self->content_type = intern_valid (content_type);
 }
 
 void
@@ -505,6 +526,55 @@ void
 _gleaner_result_take_facts (GleanerResult    *self,
                             GleanerPageFacts *facts)
 {
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->encoding, g_ref_string_release);
   g_clear_pointer (&self->facts, gleaner_page_facts_free);
-  self->facts = facts;
+  self->encoding_source = GLEANER_ENCODING_SOURCE_NONE;
+
+  if (facts == NULL)
+    return;
+
+  if (facts->has_title)
+    self->title = g_steal_pointer (&facts->title);
+  self->encoding = intern_valid (facts->encoding);
+  self->encoding_source = facts->encoding_source;
+  g_clear_pointer (&facts->encoding, g_free);
+
+  if (facts->description != NULL || facts->og_title != NULL || facts->og_site_name != NULL ||
+      facts->canonical != NULL || facts->lang != NULL || facts->h1 != NULL)
+    self->facts = facts;
+  else
+    gleaner_page_facts_free (facts);
+}
+
+/* Copies @text into memory of the calling thread's own. */
+static void
+reallocate (char **text)
+{
+  char *moved;
+
+  if (*text == NULL)
+    return;
+  moved = g_strdup (*text);
+  g_free (*text);
+  *text = moved;
+}
+
+/**
+ * _gleaner_result_move_to_owner:
+ *
+ * Called by the thread that now owns @self (the delivery to the owner of a
+ * run). A result is made on a fetch thread and gets its title on a parser
+ * thread, each with its own malloc arena, between the short-lived buffers of
+ * every request; kept there for the life of a row, its strings would keep the
+ * free space around them from being reused or returned. Copied here, they
+ * sit with the owner's other long-lived data.
+ */
+void
+_gleaner_result_move_to_owner (GleanerResult *self)
+{
+  reallocate (&self->url);
+  reallocate (&self->final_url);
+  reallocate (&self->title);
+  reallocate (&self->error_message);
 }

@@ -1628,7 +1628,14 @@ collapse (const char *s,
       g_string_free (out, TRUE);
       return valid;
     }
-  return g_string_free (out, FALSE);
+
+  /* The text may be kept for the life of a row: no spare capacity. */
+  {
+    char *text = g_strndup (out->str, out->len);
+
+    g_string_free (out, TRUE);
+    return text;
+  }
 }
 
 static gboolean

@@ -207,6 +207,24 @@ gleaner_result_list_apply (GleanerResultList *self,
 }
 
 /**
+ * gleaner_result_list_peek:
+ * @position: a position in the list
+ *
+ * g_list_model_get_item() without the reference, for code that walks many rows.
+ *
+ * Returns: (transfer none): the row at @position
+ */
+GleanerResult *
+gleaner_result_list_peek (GleanerResultList *self,
+                          guint              position)
+{
+  g_return_val_if_fail (GLEANER_IS_RESULT_LIST (self), NULL);
+  g_return_val_if_fail (position < self->items->len, NULL);
+
+  return g_ptr_array_index (self->items, position);
+}
+
+/**
  * gleaner_result_list_lookup:
  *
  * Returns: (transfer none) (nullable): the row of @id

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (GleanerResultList, gleaner_result_list, GLEANER, RESULT_LI
 GleanerResultList *gleaner_result_list_new           (void);
 void               gleaner_result_list_apply         (GleanerResultList *self,
                                                       GPtrArray         *results);
+GleanerResult     *gleaner_result_list_peek          (GleanerResultList *self,
+                                                      guint              position);
 GleanerResult     *gleaner_result_list_lookup        (GleanerResultList *self,
                                                       guint64            id);
 void               gleaner_result_list_set_pending   (GleanerResultList *self,

@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <glib/gi18n.h>
 
 #include "gleaner-result.h"
@@ -375,4 +378,21 @@ gleaner_ui_format_date (gint64 time_us)
   /* Translators: the date and time a session began, in History;
    * see the format codes of g_date_time_format() */
   return g_date_time_format (when, _("%-d %B %Y, %H:%M"));
+}
+
+/**
+ * gleaner_ui_release_free_memory:
+ *
+ * Hands the memory malloc holds free back to the system. The rows of a run
+ * are made on the fetch and parser threads, each with its malloc arena, in
+ * between the short-lived buffers of every request; those buffers, freed,
+ * stay in the arenas around the rows (some 50 MB at 100,000 rows) unless
+ * trimmed. Main thread; takes a few milliseconds. Does nothing without glibc.
+ */
+void
+gleaner_ui_release_free_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
 }

@@ -10,10 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "gleaner-application.h"
+#include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
 #include "gleaner-rejected-window.h"
 #include "gleaner-result-list.h"
 #include "gleaner-session-store.h"
+#include "gleaner-sort-model.h"
 #include "gleaner-ui-util.h"
 #include "gleaner-window.h"
 
@@ -26,14 +28,15 @@
 #define INLINE_PARSE_SIZE     (64 * 1024)
 /* A list of links larger than this is not a list of links. */
 #define MAX_INPUT_FILE_SIZE   (64 * 1024 * 1024)
-/* GTK 4.8's list view builds widgets for up to 200 rows; the first rows of a
- * run go into the model this many at a time, one main-loop turn apart, so
- * building them never freezes a frame. */
-#define WARM_UP_ROWS          256
-#define WARM_UP_CHUNK         24
-/* While the view is sorted, every insertion re-sorts and rebinds the shown
- * rows: arrivals are gathered for this long between two insertions. */
-#define SORTED_APPLY_US       (G_USEC_PER_SEC)
+/* A new sort order or filter over more rows than this is worked out in
+ * slices on idle; fewer take less than a frame. */
+#define INCREMENTAL_ROWS      20000
+/* A run's links go to the pipeline this many a main-loop turn (about 4 ms:
+ * 100,000 links at once held the main loop for a tenth of a second). */
+#define HAND_OVER_SLICE       4096
+/* While a run goes on, the memory its requests freed goes back to the
+ * system this often (gleaner_ui_release_free_memory()). */
+#define RELEASE_MEMORY_US     (5 * G_USEC_PER_SEC)
 #define RATE_SAMPLE_US        (G_USEC_PER_SEC)
 #define PROGRESS_LABEL_US     (G_USEC_PER_SEC / 4)
 
@@ -63,8 +66,9 @@ typedef enum
 
 static const char * const outcome_names[] = { "all", "succeeded", "failed" };
 
-/* A link waiting for a run. The queue owns @url until the link is handed to a
- * pipeline; then in_flight owns it until its result arrives. */
+/* A link waiting for a run. The queue owns @url until Start; then handing
+ * until the link is given to the pipeline; then in_flight until its result
+ * arrives. */
 typedef struct
 {
   guint64  id;
@@ -113,17 +117,17 @@ struct _GleanerWindow
                                           * worker parses with it */
   GQueue                pending_texts;   /* GBytes waiting for the URL list */
   GArray               *queue;           /* Target, waiting for Start */
+  GArray               *handing;         /* Target, in the run, not yet given to the pipeline */
   GHashTable           *in_flight;       /* id -> url, handed to the pipeline */
   GPtrArray            *rejections;      /* GleanerRejection, the first MAX_KEPT_REJECTIONS */
   GleanerPipeline      *pipeline;        /* the current run, NULL when idle */
   GleanerResultList    *results;
+  GleanerSortModel     *sort_model;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filter_model;
-  GtkSortListModel     *sort_model;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
   GtkNativeDialog      *native_dialog;   /* GTK < 4.10 file chooser in use */
-  GPtrArray            *backlog;         /* GleanerResult delivered, not yet in results */
   char                 *needle;          /* casefolded filter text, NULL for none */
   GleanerApplication   *app;             /* NULL for a window without one (tests) */
   GleanerSessionStore  *store;           /* the app's journal; NULL: history is off */
@@ -135,14 +139,15 @@ struct _GleanerWindow
   guint64               n_recognised;    /* the URL list's counts, kept here */
   guint64               n_duplicates;    /* while a worker has the list */
   guint64               n_rejected;
+  guint                 handing_next;    /* handing[0, handing_next) were given */
+  guint                 hand_over_source;
   guint                 parse_generation;
   gboolean              parsing;
-  guint                 backlog_source;
-  gint64                last_apply_us;
   Outcome               outcome;
   GleanerFormat         last_format;
   gboolean              needle_is_ascii;
   gboolean              filter_active;
+  gboolean              has_visible_rows;
   gboolean              ignore_tls_errors;
   gboolean              run_ignores_tls;
 
@@ -159,6 +164,7 @@ struct _GleanerWindow
   gint64                run_start_us;
   gint64                run_end_us;
   gint64                rate_sample_us;
+  gint64                memory_released_us;
   guint64               rate_sample_done;
   gint64                progress_label_us;
   double                rate;
@@ -436,40 +442,6 @@ error_cell_bind_cb (GtkSignalListItemFactory *factory,
   set_cell (item, message != NULL ? message : label, message != NULL ? message : label);
 }
 
-/* Sort keys. GTK 4.8's GtkStringSorter cannot take a NULL string (it casefolds
- * it), so the string columns sort on these, never NULL. The closures get the
- * row as their "this" object. */
-
-static char *
-title_sort_key (GleanerResult *result,
-                gpointer       user_data)
-{
-  return g_strdup (gleaner_result_get_title (result) ?: "");
-}
-
-static char *
-encoding_sort_key (GleanerResult *result,
-                   gpointer       user_data)
-{
-  return g_strdup (gleaner_result_get_encoding (result) ?: "");
-}
-
-static char *
-error_sort_key (GleanerResult *result,
-                gpointer       user_data)
-{
-  const char *message;
-
-  if (gleaner_result_get_succeeded (result))
-    return g_strdup ("");
-
-  message = gleaner_result_get_error_message (result);
-  if (message == NULL)
-    message = gleaner_error_kind_get_label (gleaner_result_get_error_kind (result));
-
-  return g_strdup (message);
-}
-
 /* Filtering */
 
 static gboolean
@@ -538,11 +510,24 @@ row_visible_func (gpointer item,
          text_matches (self, gleaner_result_get_display_url (result));
 }
 
+/* Filtering runs in slices on idle over many rows; otherwise, and always for
+ * rows as they arrive, at once: then each batch (each run of rows that land
+ * together in a sorted view) is one precise items-changed. */
+static void
+set_filter_incremental (GleanerWindow *self)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+
+  gtk_filter_list_model_set_incremental (self->filter_model, n_rows > INCREMENTAL_ROWS);
+}
+
 static void
 apply_filter (GleanerWindow   *self,
               GtkFilterChange  change)
 {
   gboolean active = self->outcome != OUTCOME_ALL || self->needle != NULL;
+
+  set_filter_incremental (self);
 
   /* No filter function means "match all": the filter model then passes
    * rows through without a bitset, which keeps streaming cheap. */
@@ -627,7 +612,7 @@ collect_selected (GleanerWindow *self)
 static GPtrArray *
 collect_visible (GleanerWindow *self)
 {
-  GListModel *model = G_LIST_MODEL (self->sort_model);
+  GListModel *model = G_LIST_MODEL (self->filter_model);
   guint n = g_list_model_get_n_items (model);
   GPtrArray *rows = g_ptr_array_new_full (n, g_object_unref);
 
@@ -654,7 +639,7 @@ update_actions (GleanerWindow *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean running = self->pipeline != NULL;
   guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
+  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   guint64 n_rejected = self->n_rejected;
   gboolean selected = has_selection (self);
 
@@ -940,6 +925,8 @@ journal_catch_up (GleanerWindow *self)
 
       g_array_append_val (targets, target);
     }
+  g_array_append_vals (targets, (Target *)(gpointer)self->handing->data + self->handing_next,
+                       self->handing->len - self->handing_next);
 
   if (targets->len == 0)
     return;
@@ -954,7 +941,6 @@ journal_catch_up (GleanerWindow *self)
     self->session_id = gleaner_session_store_begin_session (self->store, title);
   }
   journal_targets (self, (const Target *)(gpointer)targets->data, targets->len);
-  g_ptr_array_extend (results, self->backlog, (GCopyFunc)g_object_ref, NULL);
   if (results->len > 0)
     gleaner_session_store_add_results (self->store, self->session_id, results);
 }
@@ -970,81 +956,11 @@ journal_end (GleanerWindow *self)
 
 /* Runs */
 
+/* Links of the run nobody has a result for yet, given or not. */
 static gboolean
-view_is_sorted (GleanerWindow *self)
+run_has_work (GleanerWindow *self)
 {
-  GtkSorter *sorter = gtk_sort_list_model_get_sorter (self->sort_model);
-
-  return sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
-}
-
-static void flush_backlog (GleanerWindow *self,
-                           gboolean       all);
-
-static gboolean
-flush_backlog_cb (gpointer data)
-{
-  GleanerWindow *self = data;
-
-  self->backlog_source = 0;
-  flush_backlog (self, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-/* Moves delivered results into the model: usually the whole backlog at once
- * (one items-changed per delivery), in small steps while the view builds its
- * first rows, and at most once a second while the view is sorted. @all
- * empties the backlog now (end of a run, Stop). */
-static void
-flush_backlog (GleanerWindow *self,
-               gboolean       all)
-{
-  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-  gint64 now = g_get_monotonic_time ();
-  guint n = self->backlog->len;
-  guint delay_ms = 0;
-
-  if (n == 0)
-    return;
-
-  if (!all && n_rows < WARM_UP_ROWS)
-    n = MIN (n, WARM_UP_CHUNK);
-  else if (!all && view_is_sorted (self) && now - self->last_apply_us < SORTED_APPLY_US)
-    {
-      n = 0;
-      delay_ms = (SORTED_APPLY_US - (now - self->last_apply_us)) / 1000 + 1;
-    }
-
-  if (n > 0)
-    {
-      g_autoptr(GPtrArray) chunk = NULL;
-
-      if (n == self->backlog->len)
-        {
-          chunk = g_steal_pointer (&self->backlog);
-          self->backlog = g_ptr_array_new_with_free_func (g_object_unref);
-        }
-      else
-        {
-          chunk = g_ptr_array_new_full (n, g_object_unref);
-          for (guint i = 0; i < n; i++)
-            g_ptr_array_add (chunk, g_object_ref (g_ptr_array_index (self->backlog, i)));
-          g_ptr_array_remove_range (self->backlog, 0, n);
-        }
-      gleaner_result_list_apply (self->results, chunk);
-      self->last_apply_us = now;
-    }
-
-  g_clear_handle_id (&self->backlog_source, g_source_remove);
-  if (self->backlog->len == 0)
-    return;
-
-  /* Idle priority is below redraw: a frame comes between two steps. */
-  if (delay_ms > 0)
-    self->backlog_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, delay_ms,
-                                               flush_backlog_cb, self, NULL);
-  else
-    self->backlog_source = g_idle_add (flush_backlog_cb, self);
+  return g_hash_table_size (self->in_flight) > 0 || self->handing->len > 0;
 }
 
 /* After self->pipeline changed. */
@@ -1071,9 +987,6 @@ finish_run (GleanerWindow *self,
   else
     gleaner_pipeline_close (pipeline);
 
-  /* Everything fetched so far is shown, stopped or not. */
-  flush_backlog (self, TRUE);
-
   /* A stopped run is not over: its links wait for Start, and after a crash
    * they are offered again. */
   if (!stopped && self->queue->len == 0 && journaling (self))
@@ -1081,6 +994,7 @@ finish_run (GleanerWindow *self,
 
   self->run_end_us = g_get_monotonic_time ();
   self->run_stopped = stopped;
+  gleaner_ui_release_free_memory ();
 
   /* Per run: the next one checks certificates unless asked again. */
   if (self->run_ignores_tls)
@@ -1115,14 +1029,24 @@ pipeline_results_cb (GleanerPipeline *pipeline,
         }
     }
 
-  g_ptr_array_extend (self->backlog, results, (GCopyFunc)g_object_ref, NULL);
+  /* One items-changed per delivery; the view takes the rows in at the pace
+   * it can build them (GleanerSortModel). A refilter or re-sort that ran in
+   * slices is over by now: new rows are filtered as they come. */
+  if (gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
+      !gleaner_sort_model_get_resorting (self->sort_model))
+    gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
+  gleaner_result_list_apply (self->results, results);
 
-  if (g_hash_table_size (self->in_flight) == 0)
+  if (!run_has_work (self))
     finish_run (self, FALSE);
   else
     {
-      flush_backlog (self, FALSE);
       update_progress (self, FALSE);
+      if (g_get_monotonic_time () - self->memory_released_us >= RELEASE_MEMORY_US)
+        {
+          self->memory_released_us = g_get_monotonic_time ();
+          gleaner_ui_release_free_memory ();
+        }
     }
 }
 
@@ -1134,23 +1058,60 @@ pipeline_finished_cb (GleanerPipeline *pipeline,
     finish_run (self, FALSE);
 }
 
-/* Moves every queued link into the running pipeline. */
+static gboolean hand_over_cb (gpointer data);
+
+/* Gives the pipeline the next HAND_OVER_SLICE links of the run. */
+static void
+hand_over_slice (GleanerWindow *self)
+{
+  guint end = MIN (self->handing->len, self->handing_next + HAND_OVER_SLICE);
+
+  for (; self->handing_next < end; self->handing_next++)
+    {
+      Target *target = &g_array_index (self->handing, Target, self->handing_next);
+
+      gleaner_pipeline_add (self->pipeline, target->id, target->url);
+      g_hash_table_insert (self->in_flight, GSIZE_TO_POINTER ((gsize)target->id),
+                           g_steal_pointer (&target->url));
+    }
+
+  if (self->handing_next < self->handing->len)
+    {
+      if (self->hand_over_source == 0)
+        self->hand_over_source = g_idle_add (hand_over_cb, self);
+      return;
+    }
+
+  g_array_set_size (self->handing, 0);
+  self->handing_next = 0;
+}
+
+static gboolean
+hand_over_cb (gpointer data)
+{
+  GleanerWindow *self = data;
+
+  self->hand_over_source = 0;
+  hand_over_slice (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Moves every queued link into the running run: counted and journaled now,
+ * given to the pipeline a slice at a time. */
 static void
 hand_over_queue (GleanerWindow *self)
 {
   g_assert (self->pipeline != NULL);
 
   journal_targets (self, (const Target *)(gpointer)self->queue->data, self->queue->len);
-  for (guint i = 0; i < self->queue->len; i++)
-    {
-      Target *target = &g_array_index (self->queue, Target, i);
-
-      gleaner_pipeline_add (self->pipeline, target->id, target->url);
-      g_hash_table_insert (self->in_flight, GSIZE_TO_POINTER ((gsize)target->id),
-                           g_steal_pointer (&target->url));
-    }
+  g_array_append_vals (self->handing, self->queue->data, self->queue->len);
   self->run_n_added += self->queue->len;
+  /* The targets now belong to handing: drop them without freeing. */
+  g_array_set_clear_func (self->queue, NULL);
   g_array_set_size (self->queue, 0);
+  g_array_set_clear_func (self->queue, target_clear);
+
+  hand_over_slice (self);
 }
 
 static GleanerConfig *
@@ -1205,6 +1166,7 @@ start_run (GleanerWindow *self)
   self->run_n_failed = 0;
   self->run_start_us = g_get_monotonic_time ();
   self->rate_sample_us = self->run_start_us;
+  self->memory_released_us = self->run_start_us;
   self->rate_sample_done = 0;
   self->progress_label_us = 0;
   self->rate = 0.0;
@@ -1252,6 +1214,13 @@ stop_run (GleanerWindow *self)
       g_hash_table_iter_steal (&iter);
       g_array_append_val (unfetched, target);
     }
+  g_clear_handle_id (&self->hand_over_source, g_source_remove);
+  g_array_append_vals (unfetched, (Target *)(gpointer)self->handing->data + self->handing_next,
+                       self->handing->len - self->handing_next);
+  g_array_set_clear_func (self->handing, NULL);
+  g_array_set_size (self->handing, 0);
+  g_array_set_clear_func (self->handing, target_clear);
+  self->handing_next = 0;
   g_array_sort (unfetched, compare_targets);
   n_unfetched = unfetched->len;
   g_array_append_vals (unfetched, self->queue->data, self->queue->len);
@@ -2474,8 +2443,9 @@ clear_action (GtkWidget  *widget,
   journal_end (self);
 
   g_hash_table_remove_all (self->in_flight);
-  g_clear_handle_id (&self->backlog_source, g_source_remove);
-  g_ptr_array_set_size (self->backlog, 0);
+  g_clear_handle_id (&self->hand_over_source, g_source_remove);
+  g_array_set_size (self->handing, 0);
+  self->handing_next = 0;
   g_array_set_size (self->queue, 0);
   g_ptr_array_set_size (self->rejections, 0);
   /* A parse in a worker keeps its list and drops it when it sees the new generation. */
@@ -2492,6 +2462,7 @@ clear_action (GtkWidget  *widget,
   self->run_start_us = 0;
 
   update_ui (self);
+  gleaner_ui_release_free_memory ();
 }
 
 static void
@@ -2689,7 +2660,31 @@ items_changed_cb (GListModel    *model,
                   guint          added,
                   GleanerWindow *self)
 {
-  update_actions (self);
+  /* A sorted view announces a batch as many small changes: here only
+   * whether any row is shown matters (Export); rows_changed_cb() sees each
+   * batch once. */
+  gboolean has_visible_rows = g_list_model_get_n_items (model) > 0;
+
+  if (has_visible_rows != self->has_visible_rows)
+    {
+      self->has_visible_rows = has_visible_rows;
+      update_actions (self);
+    }
+}
+
+/* A click on a column header (or gleaner_window_sort_by_column()). */
+static void
+sorter_changed_cb (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   GleanerWindow   *self)
+{
+  GleanerSortLevel levels[GLEANER_N_SORT_KEYS];
+  guint n_levels = gleaner_column_sorter_read_levels (sorter, levels, G_N_ELEMENTS (levels));
+
+  /* The new order replaces the whole list: refiltering it must not block either. */
+  if (self->filter_active)
+    set_filter_incremental (self);
+  gleaner_sort_model_set_levels (self->sort_model, levels, n_levels);
 }
 
 static void
@@ -2699,9 +2694,12 @@ rows_changed_cb (GListModel    *model,
                  guint          added,
                  GleanerWindow *self)
 {
-  /* The stack and the subtitle follow the number of rows. */
+  /* The stack and the subtitle follow the number of rows; rows fetched
+   * again change what Re-run Failed has to do. */
   if (removed != added)
     update_ui (self);
+  else
+    update_actions (self);
 }
 
 static void
@@ -2744,7 +2742,7 @@ gleaner_window_dispose (GObject *object)
   GleanerWindow *self = (GleanerWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->backlog_source, g_source_remove);
+  g_clear_handle_id (&self->hand_over_source, g_source_remove);
   if (self->app != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->app, self);
@@ -2767,19 +2765,20 @@ gleaner_window_dispose (GObject *object)
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
 
   /* Removing a sorted column re-sorts as the template goes: nobody listens. */
-  if (self->sort_model != NULL)
+  if (self->filter_model != NULL)
     {
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
       g_signal_handlers_disconnect_by_data (self->results, self);
-      g_signal_handlers_disconnect_by_data (self->sort_model, self);
+      g_signal_handlers_disconnect_by_data (self->filter_model, self);
       g_signal_handlers_disconnect_by_data (self->selection, self);
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GLEANER_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
+  g_clear_object (&self->sort_model);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
 
@@ -2796,8 +2795,8 @@ gleaner_window_finalize (GObject *object)
   g_queue_clear_full (&self->pending_texts, (GDestroyNotify)g_bytes_unref);
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->handing, g_array_unref);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
-  g_clear_pointer (&self->backlog, g_ptr_array_unref);
   g_clear_pointer (&self->needle, g_free);
 
   G_OBJECT_CLASS (gleaner_window_parent_class)->finalize (object);
@@ -2876,6 +2875,7 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (GLEANER_TYPE_RESULT);
+  g_type_ensure (GLEANER_TYPE_COLUMN_SORTER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/gleaner/Gleaner/gleaner-window.ui");
@@ -2919,9 +2919,6 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, size_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, encoding_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, error_cell_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, title_sort_key);
-  gtk_widget_class_bind_template_callback (widget_class, encoding_sort_key);
-  gtk_widget_class_bind_template_callback (widget_class, error_sort_key);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
@@ -2985,8 +2982,9 @@ gleaner_window_init (GleanerWindow *self)
   self->queue = g_array_new (FALSE, FALSE, sizeof (Target));
   g_array_set_clear_func (self->queue, target_clear);
   self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->handing = g_array_new (FALSE, FALSE, sizeof (Target));
+  g_array_set_clear_func (self->handing, target_clear);
   self->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify)gleaner_rejection_free);
-  self->backlog = g_ptr_array_new_with_free_func (g_object_unref);
   self->outcome = OUTCOME_ALL;
   self->last_format = GLEANER_FORMAT_TSV;
 
@@ -2998,21 +2996,21 @@ gleaner_window_init (GleanerWindow *self)
   self->columns[COLUMN_ENCODING] = self->encoding_column;
   self->columns[COLUMN_ERROR] = self->error_column;
 
-  /* results -> filter -> sort (the column view's sorter) -> selection.
-   * Filtering and sorting are incremental so 100,000 rows never block. */
+  /* results -> sort (by the column view's sorter) -> filter -> selection.
+   * Sorting below filtering: the sort model only ever sees whole batches
+   * appended, and a new filter never re-sorts. */
   self->results = gleaner_result_list_new ();
+  self->sort_model = gleaner_sort_model_new (self->results);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->results)),
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
                                                   g_object_ref (GTK_FILTER (self->filter)));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, 0);
   g_signal_connect_object (self->results, "items-changed", G_CALLBACK (rows_changed_cb), self, 0);
-  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
+  g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, 0);
 
@@ -3087,7 +3085,7 @@ gleaner_window_get_visible_rows (GleanerWindow *self)
 {
   g_return_val_if_fail (GLEANER_IS_WINDOW (self), NULL);
 
-  return G_LIST_MODEL (self->sort_model);
+  return G_LIST_MODEL (self->filter_model);
 }
 
 /* Whether incremental filtering or sorting still has work to do. */
@@ -3097,7 +3095,7 @@ gleaner_window_get_view_pending (GleanerWindow *self)
   g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
 
   return gtk_filter_list_model_get_pending (self->filter_model) > 0 ||
-         gtk_sort_list_model_get_pending (self->sort_model) > 0;
+         gleaner_sort_model_get_pending (self->sort_model);
 }
 
 /**
