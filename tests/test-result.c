@@ -47,6 +47,37 @@ test_result_userinfo (void)
     }
 }
 
+static gpointer
+churn_thread (gpointer data)
+{
+  for (guint i = 0; i < 20000; i++)
+    {
+      GleanerResult *result = gleaner_result_new_for_url (i, "http://example.org/");
+
+      _gleaner_result_set_status (result, 200, "OK");
+      _gleaner_result_set_content_type (result, (i & 1) ? "text/html" : "text/plain");
+      g_object_unref (result);
+    }
+  return NULL;
+}
+
+/* Results sharing their reason phrase and Content-Type are made and dropped
+ * on many threads at once (GLib 2.74's interned GRefStrings crash here). */
+static void
+test_result_shared_threads (void)
+{
+  GThread *threads[8];
+  GleanerResult *kept = gleaner_result_new_for_url (0, "http://example.org/");
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("churn", churn_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  _gleaner_result_set_status (kept, 200, "OK");
+  g_assert_cmpstr (gleaner_result_get_reason (kept), ==, "OK");
+  g_assert_finalize_object (kept);
+}
+
 static void
 test_result_fields (void)
 {
@@ -190,6 +221,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/result/fields", test_result_fields);
   g_test_add_func ("/gleaner/result/userinfo", test_result_userinfo);
   g_test_add_func ("/gleaner/result/shared-strings", test_result_shared_strings);
+  g_test_add_func ("/gleaner/result/shared-strings/threads", test_result_shared_threads);
   g_test_add_func ("/gleaner/result/error-names", test_error_names);
   g_test_add_func ("/gleaner/result/config-fields", test_config_fields);
 

@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "gleaner-result-private.h"
+#include "gleaner-sync-private.h"
 #include "gleaner-title-parser.h"
 
 /* A window holds 100,000 of these: what most rows share (reason phrase,
- * Content-Type, encoding name) is an interned GRefString, and the facts a
+ * Content-Type, encoding name) is a shared GRefString (share_string()), and the facts a
  * run rarely asks for stay in a GleanerPageFacts only when there are any. */
 struct _GleanerResult
 {
@@ -21,11 +22,11 @@ struct _GleanerResult
   guint64                id;
   char                  *url;
   char                  *final_url;
-  char                  *reason;          /* interned GRefString */
-  char                  *content_type;    /* interned GRefString */
+  char                  *reason;          /* shared GRefString */
+  char                  *content_type;    /* shared GRefString */
   char                  *error_message;
   char                  *title;           /* NULL without a title element */
-  char                  *encoding;        /* interned GRefString */
+  char                  *encoding;        /* shared GRefString */
   GleanerPageFacts      *facts;           /* description ... h1; NULL when none */
   guint64                body_bytes;
   double                 elapsed;
@@ -455,6 +456,43 @@ _gleaner_result_set_final_url (GleanerResult *self,
   self->redirect_count = redirect_count;
 }
 
+/* Shared strings. Not g_ref_string_new_intern(): in GLib 2.74 it races with
+ * g_ref_string_release() on another thread (the last release drops the count
+ * to 0 before it takes the intern lock, and a concurrent intern finds the
+ * dying string and acquires it from 0: "g_atomic_ref_count_inc: assertion
+ * 'old_value > 0' failed", then a double free). 64 fetch threads make and
+ * drop results with the same reason phrases all the time, so it happens.
+ * Here the table holds a reference of its own to every entry, so an entry's
+ * count never reaches 0 and acquiring it under the lock is safe. A hostile
+ * server can send a new Content-Type with every page: past
+ * SHARED_STRINGS_MAX entries, strings are still GRefStrings (released the
+ * same way) but private copies. */
+#define SHARED_STRINGS_MAX 4096
+
+static GMutex      shared_strings_lock;
+static GHashTable *shared_strings;   /* text -> GRefString (the table's ref) */
+
+static char *
+share_string (const char *text)
+{
+  char *shared;
+
+  gleaner_mutex_lock (&shared_strings_lock);
+  if (shared_strings == NULL)
+    shared_strings = g_hash_table_new (g_str_hash, g_str_equal);
+  shared = g_hash_table_lookup (shared_strings, text);
+  if (shared == NULL && g_hash_table_size (shared_strings) < SHARED_STRINGS_MAX)
+    {
+      shared = g_ref_string_new (text);
+      g_hash_table_add (shared_strings, shared);
+    }
+  if (shared != NULL)
+    g_ref_string_acquire (shared);
+  gleaner_mutex_unlock (&shared_strings_lock);
+
+  return shared != NULL ? shared : g_ref_string_new (text);
+}
+
 /* A shared copy of @text, made valid UTF-8; NULL stays NULL. Thread-safe. */
 static char *
 intern_valid (const char *text)
@@ -464,10 +502,10 @@ intern_valid (const char *text)
   if (text == NULL)
     return NULL;
   if (g_utf8_validate (text, -1, NULL))
-    return g_ref_string_new_intern (text);
+    return share_string (text);
 
   valid = g_utf8_make_valid (text, -1);
-  return g_ref_string_new_intern (valid);
+  return share_string (valid);
 }
 
 void
