@@ -1094,7 +1094,7 @@ test_hostile_big_page (void)
   while (words->len < GLEANER_MAX_TEXT_UNITS)
     g_string_append (words, "word ");
   g_string_truncate (words, GLEANER_MAX_TEXT_UNITS);
-  assert_title (r, words->str);
+  assert_title (r, g_strchomp (words->str));
   g_assert_false (gleaner_result_get_truncated (r));
 
   r = run_get (&run, ID_HOSTILE + 0);

@@ -1354,6 +1354,21 @@ test_long_title (void)
       gleaner_page_facts_free (facts);
     }
 
+  /* a cut just after a space does not keep the space */
+  {
+    g_autoptr(GString) page = g_string_new ("<title>");
+    GleanerPageFacts *facts;
+
+    for (gsize i = 0; i < GLEANER_MAX_TEXT_UNITS - 1; i++)
+      g_string_append_c (page, 'x');
+    g_string_append (page, " yyyy</title>");
+    facts = gleaner_title_parser_parse (parser, (const guint8 *)page->str, page->len,
+                                        "text/html", NULL, GLEANER_FIELD_TITLE);
+    g_assert_cmpuint (strlen (facts->title), ==, GLEANER_MAX_TEXT_UNITS - 1);
+    g_assert_cmpint (facts->title[strlen (facts->title) - 1], ==, 'x');
+    gleaner_page_facts_free (facts);
+  }
+
   /* exactly the limit is kept whole */
   {
     g_autoptr(GString) page = g_string_new ("<title>");

@@ -2994,8 +2994,9 @@ is_safe_ascii (const guint8 *d,
   return TRUE;
 }
 
-/* Truncates valid UTF-8 @s in place after @max_units UTF-16 code units, the
- * unit browsers count a title's length in, never inside a character. */
+/* Truncates valid, collapsed UTF-8 @s in place after @max_units UTF-16 code
+ * units, the unit browsers count a title's length in, never inside a
+ * character, and without a space left at the end. */
 static void
 cap_utf16_units (char  *s,
                  gsize  max_units)
@@ -3011,6 +3012,10 @@ cap_utf16_units (char  *s,
 
       if (units + n > max_units)
         {
+          /* the text was stripped and collapsed: a cut after a space must
+           * not leave one at the end */
+          if (p > s && p[-1] == ' ')
+            p--;
           *p = '\0';
           return;
         }
