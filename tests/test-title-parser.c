@@ -1354,6 +1354,23 @@ test_long_title (void)
       gleaner_page_facts_free (facts);
     }
 
+  /* facts handed on by a prefix check (the fetcher's early stop) are cut too */
+  {
+    g_autoptr(GString) page = g_string_new ("<html><head><meta charset=utf-8><title>");
+    GleanerPageFacts *facts = NULL;
+
+    for (gsize i = 0; i < 2 * GLEANER_MAX_TEXT_UNITS; i++)
+      g_string_append_c (page, 'x');
+    g_string_append (page, "</title></head><body>");
+    for (gsize i = 0; i < 4096; i++)
+      g_string_append (page, "<p>more</p>");
+    g_assert_true (gleaner_title_parser_check_prefix (parser, (const guint8 *)page->str,
+                                                      page->len, "text/html", NULL,
+                                                      GLEANER_FIELD_TITLE, &facts));
+    g_assert_cmpuint (strlen (facts->title), ==, GLEANER_MAX_TEXT_UNITS);
+    gleaner_page_facts_free (facts);
+  }
+
   /* a cut just after a space does not keep the space */
   {
     g_autoptr(GString) page = g_string_new ("<title>");

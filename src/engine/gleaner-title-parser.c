@@ -3044,7 +3044,7 @@ cap_facts (GleanerPageFacts *facts)
 }
 
 static GleanerPageFacts *
-parse_internal (GleanerTitleParser *self,
+scan_facts (GleanerTitleParser *self,
                 const guint8       *data,
                 gsize               len,
                 const char         *content_type,
@@ -3152,6 +3152,23 @@ parse_internal (GleanerTitleParser *self,
   return facts;
 }
 
+/* Every way facts leave the parser (a whole parse, or a prefix check handing
+ * its facts on) goes through here, so none escapes the cap. */
+static GleanerPageFacts *
+parse_internal (GleanerTitleParser *self,
+                const guint8       *data,
+                gsize               len,
+                const char         *content_type,
+                const char         *base_url,
+                GleanerFields       fields,
+                ParseOutcome       *outcome)
+{
+  GleanerPageFacts *facts = scan_facts (self, data, len, content_type, base_url, fields, outcome);
+
+  cap_facts (facts);
+  return facts;
+}
+
 /**
  * gleaner_title_parser_parse:
  * @self: a parser owned by the calling thread
@@ -3172,7 +3189,6 @@ gleaner_title_parser_parse (GleanerTitleParser *self,
                             const char         *base_url,
                             GleanerFields       fields)
 {
-  GleanerPageFacts *facts;
   ParseOutcome outcome;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -3180,9 +3196,7 @@ gleaner_title_parser_parse (GleanerTitleParser *self,
 
   if (data == NULL)
     data = (const guint8 *)"";
-  facts = parse_internal (self, data, len, content_type, base_url, fields, &outcome);
-  cap_facts (facts);
-  return facts;
+  return parse_internal (self, data, len, content_type, base_url, fields, &outcome);
 }
 
 /**
