@@ -24,6 +24,7 @@
 #include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
 #include "gleaner-rejected-window.h"
+#include "gleaner-renderer.h"
 #include "gleaner-result-list.h"
 #include "gleaner-result-private.h"
 #include "gleaner-session-store.h"
@@ -2308,7 +2309,7 @@ perf_run (guint       n_urls,
   stall_meter_stop (&meter, GTK_WIDGET (window));
 
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, n_urls);
-  g_test_message ("%u URLs%s%s: paste returned in %.1f ms (parsed in a worker); run %.2f s = %.0f rows/s; "
+  g_test_message ("%u URLs%s%s, %s: paste returned in %.1f ms (parsed in a worker); run %.2f s = %.0f rows/s; "
                   "worst main-loop stall %.1f ms (%.1f ms after the first 1,000 rows; "
                   "%u gaps over 50 ms, %u over 100 ms); main thread's CPU time in the worst gap "
                   "%.1f ms (%.1f ms after the first 1,000 rows; %u gaps over 50 ms); "
@@ -2318,6 +2319,7 @@ perf_run (guint       n_urls,
                   "RSS: %.0f MiB anonymous, %.0f MiB files, %.0f MiB shared memory; peak VmHWM %.0f MiB; "
                   "malloc: %.0f MiB in use, %.0f MiB free in its arenas",
                   n_urls, sort_column ? ", sorted by " : "", sort_column ? sort_column : "",
+                  G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
                   t_paste / 1000.0, t_run / 1e6, n_urls / (t_run / 1e6),
                   meter.worst / 1000.0, meter.worst_steady / 1000.0,
                   meter.over_50ms, meter.over_100ms,
@@ -2559,6 +2561,9 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   gtk_init ();
   adw_init ();
+  /* As the application does at startup (the ui suite sets GSK_RENDERER=cairo,
+   * which this leaves alone; ui-benchmark's default case does not). */
+  gleaner_renderer_choose (gdk_display_get_default ());
   path_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gleaner_engine_init ();
 

@@ -10,6 +10,7 @@
 
 #include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
+#include "gleaner-renderer.h"
 #include "gleaner-session-store.h"
 #include "gleaner-window.h"
 #include "gleaner-application.h"
@@ -354,6 +355,9 @@ gleaner_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (gleaner_application_parent_class)->startup (app);
 
+  /* Before the first window: GTK picks a window's renderer as it realizes it. */
+  if (gdk_display_get_default () != NULL)
+    gleaner_renderer_choose (gdk_display_get_default ());
   gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
