@@ -415,12 +415,35 @@ def build_gleaner(args):
 # ----------------------------------------------------------------------------
 # versions and machine
 
-def versions(gleaner_exe):
+def source_commit(tree):
+    """'commit X' (plus ', with uncommitted changes in src/') for the git work tree at tree."""
+    commit = first_line(["git", "-C", tree, "rev-parse", "--short=10", "HEAD"])
+    dirty = sh(["git", "-C", tree, "status", "--porcelain", "--", "src", "meson.build",
+                "meson_options.txt"]).stdout.strip()
+    return f"commit {commit}{', with uncommitted changes in src/' if dirty else ''}"
+
+
+def gleaner_provenance(given_path):
+    """What can honestly be said about the source of the gleaner-cli measured.
+
+    Built here (no --gleaner): from this tree, so this tree's commit. Given with
+    --gleaner: this tree says nothing about it. The best guess is the work tree
+    holding the binary (a build directory inside a checkout); the binary may
+    still be older than that tree's commit, which the text says. Outside any
+    work tree: unknown."""
+    if not given_path:
+        return source_commit(REPO)
+    where = os.path.dirname(os.path.realpath(given_path))
+    top = first_line(["git", "-C", where, "rev-parse", "--show-toplevel"]) if os.path.isdir(where) else None
+    if not top or not os.path.isdir(top):
+        return "--gleaner binary outside any git work tree: commit unknown"
+    return f"--gleaner binary inside the work tree {top}, at {source_commit(top)}; the binary may predate it"
+
+
+def versions(gleaner_exe, given_path=None):
     v = {}
     g = first_line([gleaner_exe, "--version"], "both") if gleaner_exe else None
-    commit = first_line(["git", "-C", REPO, "rev-parse", "--short=10", "HEAD"])
-    dirty = sh(["git", "-C", REPO, "status", "--porcelain", "--", "src", "meson.build", "meson_options.txt"]).stdout.strip()
-    v["gleaner"] = f"{g or 'not built'} (commit {commit}{', with uncommitted changes in src/' if dirty else ''})"
+    v["gleaner"] = f"{g or 'not built'} ({gleaner_provenance(given_path)})"
     v["curl"] = first_line(["curl", "--version"])
     v["wget2"] = first_line(["wget2", "--version"])
     v["wrk"] = first_line(["wrk", "-v"], "both")
@@ -956,7 +979,7 @@ class Bench:
         if r.returncode != 0:
             raise SystemExit("workload generation failed")
 
-        self.versions = versions(self.gleaner)
+        self.versions = versions(self.gleaner, a.gleaner)
         self.machine = machine()
         port = free_port()
         self.nginx = Nginx("local", os.path.join(DATA, "www"), f"127.0.0.1:{port}", a.nginx_workers,
@@ -1250,7 +1273,8 @@ def parse_args(argv):
     ap.add_argument("--cap", action="append", default=[], metavar="[WORKLOAD:]TOOL=N",
                     help="give TOOL only the first N URLs (none = all); repeatable. Defaults: "
                          + "; ".join(f"{w}: " + ", ".join(f"{t}={n}" for t, n in c.items()) for w, c in DEFAULT_CAPS.items()))
-    ap.add_argument("--gleaner", default=None, help="use this gleaner-cli instead of building one in bench/work/build")
+    ap.add_argument("--gleaner", default=None, help="use this gleaner-cli instead of building one in bench/work/build; the results "
+                         "record the commit of the git work tree holding it, or 'unknown'")
     ap.add_argument("--no-build", action="store_true", help="do not (re)build gleaner-cli")
     ap.add_argument("--gleaner-jobs", type=int, default=64, help="gleaner-cli --jobs (default 64, the peers' concurrency)")
     ap.add_argument("--gleaner-per-host", type=int, default=None,
