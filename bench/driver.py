@@ -7,6 +7,7 @@ medians of alternating rounds, every title checked.
 """
 
 import argparse
+import atexit
 import datetime
 import importlib.util
 import json
@@ -36,7 +37,9 @@ LOGS = os.path.join(WORK, "logs")
 TIME = "/usr/bin/time"
 PY = "/usr/bin/python3"  # Debian's, the one python3-scrapy & co. belong to
 
-NETNS = "gleaner-bench"
+# The WAN namespace is named NETNS_PREFIX + the driver's PID: two WAN runs at
+# once (from two checkouts) each get their own, and neither deletes the other's.
+NETNS_PREFIX = "gleaner-bench-"
 WAN_HOSTS = 256
 WAN_DELAY_MS = 50  # each way: 100 ms round trip
 
@@ -260,9 +263,38 @@ class Nginx:
 # ----------------------------------------------------------------------------
 # WAN: a network namespace whose loopback delays every packet
 
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)  # PermissionError also means it exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def remove_stale_namespaces():
+    """Deletes the WAN namespaces of earlier runs whose driver is gone.
+
+    A driver killed with SIGKILL cannot clean up, and as each run's name is its
+    own, no later run would delete the leftover otherwise. A namespace whose PID
+    is alive is another run's (or, after PID reuse, kept until that process
+    ends): never touched."""
+    try:
+        names = os.listdir("/run/netns")
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(NETNS_PREFIX):]
+        if name.startswith(NETNS_PREFIX) and pid.isdigit() and not pid_alive(int(pid)):
+            log(f"WAN: deleting namespace {name} left by a run that is gone")
+            sh(["ip", "netns", "del", name])
+
+
 class Wan:
     def __init__(self, args):
         self.args = args
+        self.netns = f"{NETNS_PREFIX}{os.getpid()}"
         self.method = None
         self.delayer = None
         self.rtt_ms = None
@@ -273,12 +305,18 @@ class Wan:
         for tool in ("ip",):
             if not shutil.which(tool):
                 raise RuntimeError(f"{tool} not found (apt-get install iproute2)")
-        if os.path.exists(f"/run/netns/{NETNS}"):
-            sh(["ip", "netns", "del", NETNS])
-        r = sh(["ip", "netns", "add", NETNS])
+        remove_stale_namespaces()
+        # The finally blocks of wan_workload and Bench.run tear down on errors,
+        # Ctrl+C (KeyboardInterrupt) and SIGTERM/SIGHUP (SystemExit); this also
+        # covers an interrupt that lands inside one of those finally blocks.
+        atexit.register(self.teardown)
+        if os.path.exists(f"/run/netns/{self.netns}"):
+            # Only a killed run whose PID was ours could have left it.
+            sh(["ip", "netns", "del", self.netns])
+        r = sh(["ip", "netns", "add", self.netns])
         if r.returncode != 0:
             raise RuntimeError(f"ip netns add: {r.stderr.strip()}")
-        ex = ["ip", "netns", "exec", NETNS]
+        ex = ["ip", "netns", "exec", self.netns]
         r = sh(ex + ["ip", "link", "set", "lo", "up"])
         if r.returncode != 0:
             raise RuntimeError(f"ip link set lo up: {r.stderr.strip()}")
@@ -310,7 +348,7 @@ class Wan:
                        f"(an iptables NFQUEUE rule; this kernel has no sch_netem for tc netem)")
 
     def measure_rtt(self, url):
-        r = sh(["ip", "netns", "exec", NETNS, "curl", "-s", "-o", "/dev/null", "-w", "%{time_connect}", url])
+        r = sh(["ip", "netns", "exec", self.netns, "curl", "-s", "-o", "/dev/null", "-w", "%{time_connect}", url])
         try:
             self.rtt_ms = round(float(r.stdout) * 1000, 1)
         except ValueError:
@@ -328,7 +366,11 @@ class Wan:
             except subprocess.TimeoutExpired:
                 self.delayer.kill()
         self.delayer = None
-        sh(["ip", "netns", "del", NETNS])
+        # Runs more than once (wan_workload, Bench.run, atexit): only the first deletes.
+        if os.path.exists(f"/run/netns/{self.netns}"):
+            r = sh(["ip", "netns", "del", self.netns])
+            if r.returncode != 0:
+                log(f"WAN: ip netns del {self.netns}: {r.stderr.strip()}")
 
 
 def build_nfq_delay():
@@ -373,12 +415,35 @@ def build_gleaner(args):
 # ----------------------------------------------------------------------------
 # versions and machine
 
-def versions(gleaner_exe):
+def source_commit(tree):
+    """'commit X' (plus ', with uncommitted changes in src/') for the git work tree at tree."""
+    commit = first_line(["git", "-C", tree, "rev-parse", "--short=10", "HEAD"])
+    dirty = sh(["git", "-C", tree, "status", "--porcelain", "--", "src", "meson.build",
+                "meson_options.txt"]).stdout.strip()
+    return f"commit {commit}{', with uncommitted changes in src/' if dirty else ''}"
+
+
+def gleaner_provenance(given_path):
+    """What can honestly be said about the source of the gleaner-cli measured.
+
+    Built here (no --gleaner): from this tree, so this tree's commit. Given with
+    --gleaner: this tree says nothing about it. The best guess is the work tree
+    holding the binary (a build directory inside a checkout); the binary may
+    still be older than that tree's commit, which the text says. Outside any
+    work tree: unknown."""
+    if not given_path:
+        return source_commit(REPO)
+    where = os.path.dirname(os.path.realpath(given_path))
+    top = first_line(["git", "-C", where, "rev-parse", "--show-toplevel"]) if os.path.isdir(where) else None
+    if not top or not os.path.isdir(top):
+        return "--gleaner binary outside any git work tree: commit unknown"
+    return f"--gleaner binary inside the work tree {top}, at {source_commit(top)}; the binary may predate it"
+
+
+def versions(gleaner_exe, given_path=None):
     v = {}
     g = first_line([gleaner_exe, "--version"], "both") if gleaner_exe else None
-    commit = first_line(["git", "-C", REPO, "rev-parse", "--short=10", "HEAD"])
-    dirty = sh(["git", "-C", REPO, "status", "--porcelain", "--", "src", "meson.build", "meson_options.txt"]).stdout.strip()
-    v["gleaner"] = f"{g or 'not built'} (commit {commit}{', with uncommitted changes in src/' if dirty else ''})"
+    v["gleaner"] = f"{g or 'not built'} ({gleaner_provenance(given_path)})"
     v["curl"] = first_line(["curl", "--version"])
     v["wget2"] = first_line(["wget2", "--version"])
     v["wrk"] = first_line(["wrk", "-v"], "both")
@@ -781,7 +846,7 @@ class Bench:
             self.wan.teardown()
             return
         port = 8080
-        server = Nginx("wan", os.path.join(DATA, "www"), str(port), a.nginx_workers, netns=NETNS,
+        server = Nginx("wan", os.path.join(DATA, "www"), str(port), a.nginx_workers, netns=self.wan.netns,
                        probe_url=f"http://127.1.0.1:{port}/index.html")
         try:
             server.start()
@@ -794,9 +859,9 @@ class Bench:
             rng.shuffle(urls)
             lp = write_list(f"wan-{len(urls)}.txt", urls)
             pf = write_list(f"wan-{len(urls)}.paths", [small[k % len(small)] for k in range(a.wan_urls)])
-            self.wl_info["wan"] = {"urls": len(urls), "pages": "SMALL pages", "host": f"{WAN_HOSTS} hosts 127.1.0.1-127.1.255.1 in netns {NETNS}",
+            self.wl_info["wan"] = {"urls": len(urls), "pages": "SMALL pages", "host": f"{WAN_HOSTS} hosts 127.1.0.1-127.1.255.1 in netns {self.wan.netns}",
                                    "method": self.wan.method, "connect_ms": rtt}
-            self.run_workload("wan", lp, ALL_TOOLS, f"http://127.1.0.1:{port}", pf, server, netns=NETNS,
+            self.run_workload("wan", lp, ALL_TOOLS, f"http://127.1.0.1:{port}", pf, server, netns=self.wan.netns,
                               single_host=False, extra_cpu=self.wan.delayer_cpu if self.wan.delayer else None)
         except Exception as e:
             self.skipped["wan"] = [f"all: {e}"]
@@ -914,7 +979,7 @@ class Bench:
         if r.returncode != 0:
             raise SystemExit("workload generation failed")
 
-        self.versions = versions(self.gleaner)
+        self.versions = versions(self.gleaner, a.gleaner)
         self.machine = machine()
         port = free_port()
         self.nginx = Nginx("local", os.path.join(DATA, "www"), f"127.0.0.1:{port}", a.nginx_workers,
@@ -1208,7 +1273,8 @@ def parse_args(argv):
     ap.add_argument("--cap", action="append", default=[], metavar="[WORKLOAD:]TOOL=N",
                     help="give TOOL only the first N URLs (none = all); repeatable. Defaults: "
                          + "; ".join(f"{w}: " + ", ".join(f"{t}={n}" for t, n in c.items()) for w, c in DEFAULT_CAPS.items()))
-    ap.add_argument("--gleaner", default=None, help="use this gleaner-cli instead of building one in bench/work/build")
+    ap.add_argument("--gleaner", default=None, help="use this gleaner-cli instead of building one in bench/work/build; the results "
+                         "record the commit of the git work tree holding it, or 'unknown'")
     ap.add_argument("--no-build", action="store_true", help="do not (re)build gleaner-cli")
     ap.add_argument("--gleaner-jobs", type=int, default=64, help="gleaner-cli --jobs (default 64, the peers' concurrency)")
     ap.add_argument("--gleaner-per-host", type=int, default=None,

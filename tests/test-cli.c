@@ -6,7 +6,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -357,6 +361,122 @@ test_cli_output_file (void)
 }
 
 static void
+test_cli_output_device (void)
+{
+  g_autofree char *a = url ("/page/dev");
+  g_autofree char *input = g_strdup_printf ("%s\n", a);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *to_null[] = { "--no-progress", "-o", "/dev/null", NULL };
+  const char *to_full[] = { "-q", "-o", "/dev/full", NULL };
+  GStatBuf st;
+
+  g_test_summary ("-o with a character device writes to it directly: discarding the rows "
+                  "succeeds, and a device that fails to take them is an output error "
+                  "naming it");
+
+  g_assert_cmpint (run_cli (to_null, input, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "1 ok, 0 failed"));
+  /* Still the device, not a file renamed over it (as root that would succeed). */
+  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  if (g_stat ("/dev/full", &st) != 0 || !S_ISCHR (st.st_mode))
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (to_full, input, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "/dev/full"));
+}
+
+static void
+test_cli_output_fifo (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gleaner-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "rows", NULL);
+  g_autofree char *a = url ("/page/fifo1");
+  g_autofree char *b = url ("/page/fifo2");
+  g_autofree char *input = g_strdup_printf ("%s\n%s\n", a, b);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GString) received = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *args[] = { "-q", "--order", "input", "-f", "titles", "-o", path, NULL };
+  guint n_files = 0;
+  GStatBuf st;
+  int fd;
+
+  g_test_summary ("-o with a FIFO writes the rows into it and leaves the FIFO in place");
+
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  /* Opened before the run, without blocking, so the CLI's open finds a reader
+   * at once; the rows (far less than a pipe buffer) wait in the FIFO until read. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+
+  g_assert_cmpint (run_cli (args, input, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpstr (out, ==, "");
+
+  for (;;)
+    {
+      char buf[4096];
+      gssize n = read (fd, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* The writer has exited: what it wrote is all here, then end of file. */
+      g_assert_cmpint (n, >=, 0);
+      if (n == 0)
+        break;
+      g_string_append_len (received, buf, n);
+    }
+  close (fd);
+
+  lines = lines_of (received->str);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[0], ==, "Title of fifo1");
+  g_assert_cmpstr (lines[1], ==, "Title of fifo2");
+
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  listing = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (listing) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_cli_output_directory (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gleaner-cli-XXXXXX", NULL);
+  g_autofree char *a = url ("/page/dir");
+  g_autofree char *input = g_strdup_printf ("%s\n", a);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *args[] = { "-q", "-o", dir, NULL };
+
+  g_test_summary ("-o with a directory is refused before any fetch, naming the directory");
+
+  g_assert_cmpint (run_cli (args, input, &out, &err), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, dir));
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+
+  g_rmdir (dir);
+}
+
+static void
 test_cli_filter (void)
 {
   g_autofree char *input = NULL;
@@ -389,6 +509,9 @@ main (int   argc,
   g_test_add_func ("/gleaner/cli/exit-codes", test_cli_exit_codes);
   g_test_add_func ("/gleaner/cli/input-order", test_cli_input_order);
   g_test_add_func ("/gleaner/cli/output-file", test_cli_output_file);
+  g_test_add_func ("/gleaner/cli/output-device", test_cli_output_device);
+  g_test_add_func ("/gleaner/cli/output-fifo", test_cli_output_fifo);
+  g_test_add_func ("/gleaner/cli/output-directory", test_cli_output_directory);
   g_test_add_func ("/gleaner/cli/filter", test_cli_filter);
 
   ret = g_test_run ();

@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -267,7 +269,13 @@ cli_write_failed (Cli          *cli,
   cli->write_failed = TRUE;
   /* A reader that went away (`| head`) is not worth a message. */
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
-    g_printerr (_("gleaner-cli: cannot write the output: %s\n"), error->message);
+    {
+      /* A file writer's errors name the file already; a device's stream errors do not. */
+      if (cli->out != NULL && cli->output_path != NULL && !g_str_equal (cli->output_path, "-"))
+        g_printerr (_("gleaner-cli: cannot write “%s”: %s\n"), cli->output_path, error->message);
+      else
+        g_printerr (_("gleaner-cli: cannot write the output: %s\n"), error->message);
+    }
   cli->exit_status = MAX (cli->exit_status, 2);
   if (cli->pipeline != NULL)
     gleaner_pipeline_cancel (cli->pipeline);
@@ -683,6 +691,8 @@ cli_open_output (Cli     *cli,
                  GError **error)
 {
   g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  GStatBuf st;
 
   if (cli->output_path == NULL || g_str_equal (cli->output_path, "-"))
     {
@@ -691,9 +701,41 @@ cli_open_output (Cli     *cli,
       return TRUE;
     }
 
-  /* Streams into a temporary file beside the target, renamed over it when
-   * the run ends: an earlier file survives any failure. */
   file = g_file_new_for_commandline_arg (cli->output_path);
+  path = g_file_get_path (file);
+
+  /* A character device or a FIFO (/dev/null, /dev/stdout on a pipe, a named
+   * pipe) has no earlier contents to keep safe, and renaming over it would
+   * replace the node itself: write to it directly, as the shell's ">" does.
+   * Opening a FIFO waits for a reader, as the shell's ">" does too. */
+  if (path != NULL && g_stat (path, &st) == 0 && (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)))
+    {
+      int fd = g_open (path, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0);
+
+      if (fd < 0)
+        {
+          int errsv = errno;
+          g_autofree char *name = g_file_get_parse_name (file);
+
+          /* Translators: the first %s is a file name, the second the reason (from the system) */
+          g_set_error (error, GLEANER_ERROR, GLEANER_ERROR_WRITE, _("Could not write “%s”: %s"),
+                       name, g_strerror (errsv));
+          return FALSE;
+        }
+      /* Swapped for a regular file since the stat: that one is replaced atomically below
+       * (nothing was written to it, and without O_TRUNC it is unchanged). */
+      if (fstat (fd, &st) == 0 && (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)))
+        {
+          cli->out = g_unix_output_stream_new (fd, TRUE);
+          cli->writer = gleaner_writer_new (cli->format, cli->config->fields, cli->out);
+          return TRUE;
+        }
+      close (fd);
+    }
+
+  /* Streams into a temporary file beside the target, renamed over it when
+   * the run ends: an earlier file survives any failure. Anything else that is
+   * not a regular file (a directory, a block device) is refused there. */
   cli->writer = gleaner_writer_new_for_file (cli->format, cli->config->fields, file, NULL, error);
   return cli->writer != NULL;
 }
@@ -706,6 +748,10 @@ cli_close_output (Cli     *cli,
 
   if (cli->writer != NULL && !cli->write_failed)
     ok = gleaner_writer_finish (cli->writer, NULL, error);
+  /* A device may report a write error only when it is closed. Standard output
+   * is not ours to close: its stream leaves the descriptor open. */
+  if (ok && cli->out != NULL && !cli->write_failed)
+    ok = g_output_stream_close (cli->out, NULL, error);
   /* Freeing an unfinished file writer removes its temporary file. */
   g_clear_pointer (&cli->writer, gleaner_writer_free);
   g_clear_object (&cli->out);
@@ -756,7 +802,8 @@ main (int   argc,
       { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
         N_("Output format: titles, tsv (default), csv, json, jsonl, markdown, html, org"), N_("FORMAT") },
       { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_path,
-        N_("Write to FILE (replaced atomically at the end) instead of standard output"), N_("FILE") },
+        N_("Write to FILE (replaced atomically at the end; a device or FIFO is written "
+           "directly) instead of standard output"), N_("FILE") },
       { "fields", 0, 0, G_OPTION_ARG_CALLBACK, parse_fields,
         N_("Page facts to extract besides the title: description, og_title, og_site_name, "
            "canonical, lang, h1, or all"), N_("LIST") },

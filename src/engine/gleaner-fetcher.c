@@ -41,7 +41,8 @@ static const char libsoup_header_too_big[] = "Header too big";
  * Shared state: @lock guards @deadline, @deadline_hit and @stopped, and orders
  * g_cancellable_cancel() (watchdog / stop, any thread) against
  * g_cancellable_reset() (this thread, between URLs). Everything else belongs
- * to the fetch thread. */
+ * to the fetch thread until the pipeline's reaper frees the fetcher, once that
+ * thread is done with it (see gleaner-fetcher.h). */
 struct _GleanerFetcher
 {
   const GleanerConfig *config;          /* borrowed: the pipeline outlives us */

@@ -47,8 +47,19 @@ typedef struct
 
 void            gleaner_page_free              (GleanerPage         *page);
 
-/* Created, used and freed on one fetch thread. The only calls other threads may
- * make are gleaner_fetcher_check_deadline() and gleaner_fetcher_stop(). */
+/* Created on a fetch thread (by the first job a pool thread runs for a pipeline
+ * run) and used by that thread alone while the run lasts. The only calls other
+ * threads may make are gleaner_fetcher_check_deadline() and gleaner_fetcher_stop().
+ *
+ * Freed not by that thread but by the pipeline's reaper thread: pool threads are
+ * GLib's, shared and kept beyond the run (even handed to a later pool), so none
+ * of them knows which job is its last, and the owner thread must not wait for a
+ * worker stuck in a call that cannot be cancelled (getaddrinfo). The reaper
+ * frees every fetcher of a run after g_thread_pool_free() has waited for all
+ * fetch workers (so none is in use) and the watchdog has been joined, holding
+ * the lock under which the pipeline calls gleaner_fetcher_stop(). So
+ * gleaner_fetcher_free() runs on a thread that never used the session, and
+ * iterates the session's private context itself to let it close connections. */
 GleanerFetcher *gleaner_fetcher_new            (const GleanerConfig *config);
 void            gleaner_fetcher_free           (GleanerFetcher      *self);
 
