@@ -934,7 +934,9 @@ main (int   argc,
   if (!cli_close_output (cli, &error))
     {
       g_printerr (_("gleaner-cli: cannot write “%s”: %s\n"),
-                  cli->output_path ? cli->output_path : _("standard output"), error->message);
+                  cli->output_path != NULL && !g_str_equal (cli->output_path, "-")
+                    ? cli->output_path : _("standard output"),
+                  error->message);
       cli->exit_status = MAX (cli->exit_status, 2);
     }
 
