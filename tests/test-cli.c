@@ -324,6 +324,19 @@ test_cli_input_order (void)
     }
 }
 
+
+/* How many entries @dir holds: a safely replaced file leaves no temporary beside it. */
+static guint
+count_dir_entries (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (listing);
+  while (g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
 static void
 test_cli_output_file (void)
 {
@@ -335,8 +348,6 @@ test_cli_output_file (void)
   g_autofree char *err = NULL;
   g_autofree char *contents = NULL;
   const char *args[] = { "--no-progress", "-f", "csv", "-o", path, NULL };
-  g_autoptr(GDir) listing = NULL;
-  guint n_files = 0;
 
   g_assert_true (g_file_set_contents (path, "earlier\n", -1, NULL));
   g_assert_cmpint (run_cli (args, dup, &out, &err), ==, 0);
@@ -351,10 +362,7 @@ test_cli_output_file (void)
   g_assert_nonnull (strstr (err, "1 URL in "));
   g_assert_nonnull (strstr (err, ": 1 ok, 0 failed; "));
   /* No temporary file is left beside it. */
-  listing = g_dir_open (dir, 0, NULL);
-  while (g_dir_read_name (listing) != NULL)
-    n_files++;
-  g_assert_cmpuint (n_files, ==, 1);
+  g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
   g_unlink (path);
   g_rmdir (dir);
@@ -405,9 +413,7 @@ test_cli_output_fifo (void)
   g_autofree char *err = NULL;
   g_autoptr(GString) received = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
-  g_autoptr(GDir) listing = NULL;
   const char *args[] = { "-q", "--order", "input", "-f", "titles", "-o", path, NULL };
-  guint n_files = 0;
   GStatBuf st;
   int fd;
 
@@ -445,10 +451,7 @@ test_cli_output_fifo (void)
 
   g_assert_cmpint (g_lstat (path, &st), ==, 0);
   g_assert_true (S_ISFIFO (st.st_mode));
-  listing = g_dir_open (dir, 0, NULL);
-  while (g_dir_read_name (listing) != NULL)
-    n_files++;
-  g_assert_cmpuint (n_files, ==, 1);
+  g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
   g_unlink (path);
   g_rmdir (dir);
@@ -462,7 +465,6 @@ test_cli_output_directory (void)
   g_autofree char *input = g_strdup_printf ("%s\n", a);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr(GDir) listing = NULL;
   const char *args[] = { "-q", "-o", dir, NULL };
 
   g_test_summary ("-o with a directory is refused before any fetch, naming the directory");
@@ -470,8 +472,7 @@ test_cli_output_directory (void)
   g_assert_cmpint (run_cli (args, input, &out, &err), ==, 2);
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, dir));
-  listing = g_dir_open (dir, 0, NULL);
-  g_assert_null (g_dir_read_name (listing));
+  g_assert_cmpuint (count_dir_entries (dir), ==, 0);
 
   g_rmdir (dir);
 }
