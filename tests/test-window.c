@@ -1,5 +1,5 @@
 /* test-window.c: the window end to end against a loopback server (paste, run, sort, filter,
- * export, the session journal: restore after a crash, history, translation)
+ * export, the session journal: restore after a crash, history, keyboard shortcuts, translation)
  *
  * Copyright 2026 The Gleaner authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -1963,6 +1963,291 @@ test_window_corrupt_history (void)
   free_app (app);
 }
 
+/* ---- keyboard shortcuts ------------------------------------------------------- */
+
+/* The list is written once, in src/ui/shortcuts-dialog.ui. Against libadwaita
+ * 1.8 that file is the resource (AdwApplication shows it for app.shortcuts);
+ * before, the build puts a GtkShortcutsWindow made from it there instead
+ * (src/ui/meson.build, tools/gen-help-overlay.py). Either way the same
+ * titles and accelerators must come out of GtkBuilder. */
+#define RESOURCE_BASE "/io/github/gleaner/Gleaner"
+#if ADW_CHECK_VERSION (1, 8, 0)
+#define SHORTCUTS_RESOURCE      RESOURCE_BASE "/shortcuts-dialog.ui"
+#define NOT_SHORTCUTS_RESOURCE  RESOURCE_BASE "/gtk/help-overlay.ui"
+#define SHORTCUTS_ID            "shortcuts_dialog"
+#define SHORTCUTS_SECTION_TYPE  "AdwShortcutsSection"
+#define SHORTCUTS_ITEM_TYPE     "AdwShortcutsItem"
+#else
+#define SHORTCUTS_RESOURCE      RESOURCE_BASE "/gtk/help-overlay.ui"
+#define NOT_SHORTCUTS_RESOURCE  RESOURCE_BASE "/shortcuts-dialog.ui"
+#define SHORTCUTS_ID            "help_overlay"
+#define SHORTCUTS_SECTION_TYPE  "GtkShortcutsGroup"
+#define SHORTCUTS_ITEM_TYPE     "GtkShortcutsShortcut"
+#endif
+
+/* Section titles and "title\taccelerator" of the items, as written in the source. */
+typedef struct
+{
+  GPtrArray *sections;
+  GPtrArray *items;
+  GPtrArray *classes;      /* of the open <object> elements */
+  char      *property;     /* being read, or NULL */
+  GString   *text;
+  char      *title;        /* of the item being read */
+  char      *accelerator;
+} ShortcutsSource;
+
+static void
+source_start_cb (GMarkupParseContext  *context,
+                 const char           *element,
+                 const char          **names,
+                 const char          **values,
+                 gpointer              user_data,
+                 GError              **error)
+{
+  ShortcutsSource *source = user_data;
+  const char *class = NULL, *name = NULL, *translatable = NULL;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], "class"))
+      class = values[i];
+    else if (g_str_equal (names[i], "name"))
+      name = values[i];
+    else if (g_str_equal (names[i], "translatable"))
+      translatable = values[i];
+
+  if (g_str_equal (element, "object"))
+    g_ptr_array_add (source->classes, g_strdup (class));
+  else if (g_str_equal (element, "property"))
+    {
+      /* A title the user reads is translated. */
+      if (g_str_equal (name, "title"))
+        g_assert_cmpstr (translatable, ==, "yes");
+      g_free (source->property);
+      source->property = g_strdup (name);
+      g_string_truncate (source->text, 0);
+    }
+}
+
+static void
+source_text_cb (GMarkupParseContext  *context,
+                const char           *text,
+                gsize                 len,
+                gpointer              user_data,
+                GError              **error)
+{
+  ShortcutsSource *source = user_data;
+
+  if (source->property != NULL)
+    g_string_append_len (source->text, text, len);
+}
+
+static void
+source_end_cb (GMarkupParseContext  *context,
+               const char           *element,
+               gpointer              user_data,
+               GError              **error)
+{
+  ShortcutsSource *source = user_data;
+  const char *class = source->classes->len > 0
+                      ? g_ptr_array_index (source->classes, source->classes->len - 1) : "";
+
+  if (g_str_equal (element, "property"))
+    {
+      if (g_str_equal (class, "AdwShortcutsSection") && g_str_equal (source->property, "title"))
+        g_ptr_array_add (source->sections, g_strdup (source->text->str));
+      else if (g_str_equal (class, "AdwShortcutsItem") && g_str_equal (source->property, "title"))
+        {
+          g_free (source->title);
+          source->title = g_strdup (source->text->str);
+        }
+      else if (g_str_equal (class, "AdwShortcutsItem") && g_str_equal (source->property, "accelerator"))
+        {
+          g_free (source->accelerator);
+          source->accelerator = g_strdup (source->text->str);
+        }
+      g_clear_pointer (&source->property, g_free);
+    }
+  else if (g_str_equal (element, "object"))
+    {
+      if (g_str_equal (class, "AdwShortcutsItem"))
+        {
+          g_assert_nonnull (source->title);
+          g_assert_nonnull (source->accelerator);
+          g_ptr_array_add (source->items, g_strconcat (source->title, "\t", source->accelerator, NULL));
+          g_clear_pointer (&source->title, g_free);
+          g_clear_pointer (&source->accelerator, g_free);
+        }
+      g_ptr_array_remove_index (source->classes, source->classes->len - 1);
+    }
+}
+
+static void
+shortcuts_from_source (GPtrArray *sections,
+                       GPtrArray *items)
+{
+  static const GMarkupParser parser = { source_start_cb, source_end_cb, source_text_cb, NULL, NULL };
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "src", "ui",
+                                                 "shortcuts-dialog.ui", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  ShortcutsSource source = { sections, items, g_ptr_array_new_with_free_func (g_free), NULL,
+                             g_string_new (NULL), NULL, NULL };
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &source, NULL);
+  g_markup_parse_context_parse (context, contents, len, &error);
+  g_assert_no_error (error);
+  g_markup_parse_context_end_parse (context, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (source.classes->len, ==, 0);
+  g_ptr_array_unref (source.classes);
+  g_string_free (source.text, TRUE);
+}
+
+/* The same, from the objects GtkBuilder makes of the resource (in the current
+ * language: GtkBuilder translates the titles). */
+static void
+shortcuts_from_resource (GPtrArray *sections,
+                         GPtrArray *items)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (SHORTCUTS_RESOURCE);
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  GObject *root = gtk_builder_get_object (builder, SHORTCUTS_ID);
+
+  g_assert_nonnull (root);
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      const char *type = G_OBJECT_TYPE_NAME (l->data);
+      g_autofree char *title = NULL;
+      g_autofree char *accelerator = NULL;
+
+      if (g_str_equal (type, SHORTCUTS_SECTION_TYPE))
+        {
+          g_object_get (l->data, "title", &title, NULL);
+          g_ptr_array_add (sections, g_strdup (title != NULL ? title : ""));
+        }
+      else if (g_str_equal (type, SHORTCUTS_ITEM_TYPE))
+        {
+          g_object_get (l->data, "title", &title, "accelerator", &accelerator, NULL);
+          g_ptr_array_add (items, g_strconcat (title, "\t", accelerator, NULL));
+        }
+    }
+
+#if !ADW_CHECK_VERSION (1, 8, 0)
+  /* A window: GTK holds it until it is destroyed. */
+  gtk_window_destroy (GTK_WINDOW (root));
+#endif
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+static void
+assert_same_strings (GPtrArray *expected,
+                     GPtrArray *got)
+{
+  g_ptr_array_sort (expected, compare_strings);
+  g_ptr_array_sort (got, compare_strings);
+  for (guint i = 0; i < MIN (expected->len, got->len); i++)
+    g_assert_cmpstr (g_ptr_array_index (got, i), ==, g_ptr_array_index (expected, i));
+  g_assert_cmpuint (got->len, ==, expected->len);
+}
+
+#if ADW_CHECK_VERSION (1, 8, 0)
+static gboolean
+shortcuts_shown (gpointer data)
+{
+  AdwDialog *dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (data));
+
+  return dialog != NULL && ADW_IS_SHORTCUTS_DIALOG (dialog);
+}
+#else
+/* The help overlay shown, a toplevel of its own (found by type name: the
+ * type's symbols are deprecated from GTK 4.18 on, and GNOME 48 still takes
+ * this branch). Borrowed: GTK holds its toplevels. */
+static GtkWindow *
+find_help_overlay (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), "GtkShortcutsWindow") &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+shortcuts_shown (gpointer data)
+{
+  return find_help_overlay () != NULL;
+}
+#endif
+
+static void
+test_window_shortcuts (void)
+{
+  g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) built_sections = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) built_items = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) question_actions = NULL;
+  GleanerApplication *app = NULL;
+  GleanerWindow *window = NULL;
+
+  g_test_summary ("The keyboard shortcuts: the resource lists what shortcuts-dialog.ui lists, "
+                  "and app.shortcuts (Ctrl+?, the menu) shows it");
+
+  shortcuts_from_source (sections, items);
+  g_assert_cmpuint (sections->len, >, 0);
+  g_assert_cmpuint (items->len, >, 0);
+
+  /* One of the two resources, never both: both would claim Ctrl+?. */
+  g_assert_true (g_resources_get_info (SHORTCUTS_RESOURCE, 0, NULL, NULL, NULL));
+  g_assert_false (g_resources_get_info (NOT_SHORTCUTS_RESOURCE, 0, NULL, NULL, NULL));
+  shortcuts_from_resource (built_sections, built_items);
+  assert_same_strings (sections, built_sections);
+  assert_same_strings (items, built_items);
+
+  app = new_app ();
+  window = new_app_window (app);
+
+  /* Ctrl+? reaches app.shortcuts and nothing else (not win.show-help-overlay too). */
+  question_actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), "<Control>question");
+  g_assert_cmpuint (g_strv_length (question_actions), ==, 1);
+  g_assert_cmpstr (question_actions[0], ==, "app.shortcuts");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "shortcuts"));
+
+  /* app.shortcuts, as the menu and Ctrl+? do. */
+  g_assert_false (shortcuts_shown (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  g_assert_true (wait_until (shortcuts_shown, window, 10000));
+#if ADW_CHECK_VERSION (1, 8, 0)
+  adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+#else
+  gtk_window_close (find_help_overlay ());
+#endif
+  spin (50);
+  g_assert_false (shortcuts_shown (window));
+
+  g_object_unref (window);
+  free_app (app);
+}
+
 /* Every GtkInscription text under @widget. */
 static gboolean
 inscription_shown (GtkWidget  *widget,
@@ -2038,6 +2323,18 @@ translated_child (void)
   g_assert_true (inscription_shown (GTK_WIDGET (window), "Kein Titel"));
   g_assert_true (inscription_shown (GTK_WIDGET (window), "Abgebrochen"));
   g_assert_false (inscription_shown (GTK_WIDGET (window), "No title"));
+
+  /* So are the keyboard shortcuts' titles, with their context: the help
+   * overlay made from shortcuts-dialog.ui keeps both. */
+  {
+    g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+    shortcuts_from_resource (sections, items);
+    g_assert_true (g_ptr_array_find_with_equal_func (sections, "Allgemein", g_str_equal, NULL));
+    g_assert_false (g_ptr_array_find_with_equal_func (sections, "General", g_str_equal, NULL));
+    g_assert_true (g_ptr_array_find_with_equal_func (items, "Beenden\t<Control>q", g_str_equal, NULL));
+  }
 
   destroy_window (window);
 }
@@ -2587,6 +2884,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/window/discard", test_window_discard);
   g_test_add_func ("/gleaner/window/history", test_window_history);
   g_test_add_func ("/gleaner/window/corrupt-history", test_window_corrupt_history);
+  g_test_add_func ("/gleaner/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/gleaner/window/translated", test_window_translated);
   if (g_test_perf ())
     {

@@ -294,6 +294,10 @@ preferences_action (GSimpleAction *action,
   gleaner_preferences_window_present (self->settings, parent);
 }
 
+#if !ADW_CHECK_VERSION (1, 8, 0)
+/* From libadwaita 1.8 on, AdwApplication makes app.shortcuts itself, for the
+ * shortcuts-dialog.ui resource. Before, the build puts gtk/help-overlay.ui
+ * there instead, and each GtkApplicationWindow owns a window made from it. */
 static void
 shortcuts_action (GSimpleAction *action,
                   GVariant      *parameter,
@@ -302,10 +306,10 @@ shortcuts_action (GSimpleAction *action,
   GleanerApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  /* GtkApplicationWindow owns the help overlay (gtk/help-overlay.ui). */
   if (window != NULL)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
+#endif
 
 static void
 history_action (GSimpleAction *action,
@@ -331,7 +335,9 @@ static const GActionEntry app_entries[] = {
   { "new-window", new_window_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+#if !ADW_CHECK_VERSION (1, 8, 0)
   { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
+#endif
   { "history", history_action, NULL, NULL, NULL, { 0 } },
   { "reset-history", reset_history_action, NULL, NULL, NULL, { 0 } },
 };
@@ -347,10 +353,13 @@ gleaner_application_startup (GApplication *app)
     { "app.quit", { "<Control>q", NULL } },
     { "app.new-window", { "<Control>n", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
-    { "app.shortcuts", { "<Control>question", NULL } },
     { "app.history", { "<Control>h", NULL } },
-    /* Reached through app.shortcuts; one accelerator, one action. */
+#if !ADW_CHECK_VERSION (1, 8, 0)
+    /* AdwApplication 1.8 binds Ctrl+? to its own app.shortcuts. Before, the
+     * help overlay is reached through ours: one accelerator, one action. */
+    { "app.shortcuts", { "<Control>question", NULL } },
     { "win.show-help-overlay", { NULL, NULL } },
+#endif
   };
 
   G_APPLICATION_CLASS (gleaner_application_parent_class)->startup (app);

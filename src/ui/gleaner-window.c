@@ -2944,7 +2944,7 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.ignore-tls-errors", "ignore-tls-errors");
 
   /* Window-scope shortcuts bubble: a focused text entry keeps its own
-   * Ctrl+V, Ctrl+C and Escape. Every one is listed in gtk/help-overlay.ui. */
+   * Ctrl+V, Ctrl+C and Escape. Every one is listed in shortcuts-dialog.ui. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.start", NULL);
