@@ -1117,6 +1117,15 @@ has_four_rows (gpointer data)
   return g_list_model_get_n_items (data) >= 4;
 }
 
+static gboolean
+progress_says_four_of_nine (gpointer data)
+{
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (data, GLEANER_TYPE_WINDOW,
+                                                               "progress_label"));
+
+  return g_str_has_prefix (gtk_label_get_text (label), "4 of 9");
+}
+
 static void
 test_window_stop_and_join (void)
 {
@@ -1149,6 +1158,8 @@ test_window_stop_and_join (void)
   g_assert_true (wait_until (has_four_rows, results, 20000));
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, 4);
   g_assert_true (gleaner_window_get_running (window));
+  /* The four came in a burst, then nothing: the progress text still catches up. */
+  g_assert_true (wait_until (progress_says_four_of_nine, window, 2000));
 
   /* Stop: at once, and nothing arrives afterwards. */
   before = g_get_monotonic_time ();

@@ -141,6 +141,7 @@ struct _GleanerWindow
   guint64               n_rejected;
   guint                 handing_next;    /* handing[0, handing_next) were given */
   guint                 hand_over_source;
+  guint                 progress_tick;   /* keeps the progress text current while running */
   guint                 parse_generation;
   gboolean              parsing;
   Outcome               outcome;
@@ -833,7 +834,12 @@ update_progress (GleanerWindow *self,
 
       /* Translators: progress, pages per second and time left:
        * "120 of 500 · 85 pages/s · About 5 seconds left" */
-      with_rate = g_strdup_printf (_("%s · %s pages/s · %s"), text, rate, left);
+      if (*left != '\0')
+        with_rate = g_strdup_printf (_("%s · %s pages/s · %s"), text, rate, left);
+      else
+        /* Translators: progress and pages per second, when the time left is
+         * unknown: "120 of 500 · 0 pages/s" */
+        with_rate = g_strdup_printf (_("%s · %s pages/s"), text, rate);
       g_free (text);
       text = g_steal_pointer (&with_rate);
     }
@@ -963,6 +969,17 @@ run_has_work (GleanerWindow *self)
   return g_hash_table_size (self->in_flight) > 0 || self->handing->len > 0;
 }
 
+/* Results move the progress on, but they come in bursts: after the last
+ * one before a slow server, the text would keep an old count, rate and
+ * time left. While running it is brought up to date a few times a second,
+ * and the rate falls while nothing arrives. */
+static gboolean
+progress_tick_cb (gpointer data)
+{
+  update_progress (GLEANER_WINDOW (data), FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
 /* After self->pipeline changed. */
 static void
 running_changed (GleanerWindow *self)
@@ -970,6 +987,10 @@ running_changed (GleanerWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   update_ui (self);
   update_progress (self, TRUE);
+  if (self->pipeline == NULL)
+    g_clear_handle_id (&self->progress_tick, g_source_remove);
+  else if (self->progress_tick == 0)
+    self->progress_tick = g_timeout_add (PROGRESS_LABEL_US / 1000, progress_tick_cb, self);
 }
 
 static void
@@ -2743,6 +2764,7 @@ gleaner_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->hand_over_source, g_source_remove);
+  g_clear_handle_id (&self->progress_tick, g_source_remove);
   if (self->app != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->app, self);
