@@ -941,6 +941,62 @@ test_window_sorted_run (void)
   destroy_window (window);
 }
 
+/* The question the window is asking, if any. */
+static GObject *
+visible_alert (GleanerWindow *window)
+{
+#if ADW_CHECK_VERSION (1, 5, 0)
+  return G_OBJECT (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+#else
+  GList *toplevels = gtk_window_list_toplevels ();
+  GObject *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+        gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+#endif
+}
+
+static gboolean
+alert_shown (gpointer data)
+{
+  return visible_alert (data) != NULL;
+}
+
+/* Answers as a click on the button with @response would. */
+static void
+answer_alert (GObject    *dialog,
+              const char *response)
+{
+  g_signal_emit_by_name (dialog, "response", response);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+#else
+  gtk_window_destroy (GTK_WINDOW (dialog));
+#endif
+}
+
+/* Held by the toplevel list and the test alone: no export in flight. */
+static gboolean
+window_only_held_by_test (gpointer data)
+{
+  return G_OBJECT (data)->ref_count <= 2;
+}
+
+static gboolean
+file_changed_from (gpointer data)
+{
+  const char **path_and_old = data;
+  g_autofree char *now = NULL;
+
+  return g_file_get_contents (path_and_old[0], &now, NULL, NULL) &&
+         g_strcmp0 (now, path_and_old[1]) != 0;
+}
+
 static void
 test_window_export (void)
 {
@@ -999,6 +1055,45 @@ test_window_export (void)
   g_assert_nonnull (strstr (contents, "/page/3"));
   g_assert_null (strstr (contents, "/page/4"));
   g_clear_pointer (&contents, g_free);
+
+  /* The save dialog asked about "one", not "one.md": replacing that one is
+   * asked first. Cancel keeps the file as it was; Replace writes it. */
+  {
+    g_autoptr(GFile) again = g_file_new_build_filename (dir, "one", NULL);
+    g_autofree char *path = g_build_filename (dir, "one.md", NULL);
+    const char *path_and_old[] = { path, "precious" };
+    g_autofree char *kept = NULL;
+
+    g_file_set_contents (path, "precious", -1, &error);
+    g_assert_no_error (error);
+    g_assert_false (gleaner_window_export_chosen (window, again, GLEANER_FORMAT_MARKDOWN));
+    g_assert_true (wait_until (alert_shown, window, 5000));
+    answer_alert (visible_alert (window), "cancel");
+    spin (300);
+    g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+    g_assert_cmpstr (kept, ==, "precious");
+
+    g_assert_false (gleaner_window_export_chosen (window, again, GLEANER_FORMAT_MARKDOWN));
+    g_assert_true (wait_until (alert_shown, window, 5000));
+    answer_alert (visible_alert (window), "replace");
+    g_assert_true (wait_until (file_changed_from, path_and_old, 10000));
+    g_clear_pointer (&kept, g_free);
+    g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+    g_assert_nonnull (strstr (kept, "/page/3"));
+
+    /* A name the dialog itself asked about is written at once (in the
+     * format its extension names). */
+    g_clear_object (&again);
+    again = g_file_new_build_filename (dir, "one.md", NULL);
+    g_file_set_contents (path, "precious", -1, &error);
+    g_assert_no_error (error);
+    path_and_old[1] = "precious";
+    g_assert_true (gleaner_window_export_chosen (window, again, GLEANER_FORMAT_TITLES));
+    g_assert_null (visible_alert (window));
+    g_assert_true (wait_until (file_changed_from, path_and_old, 10000));
+    /* The export's task holds the window until its callback has run. */
+    g_assert_true (wait_until (window_only_held_by_test, window, 10000));
+  }
 
   /* A failed write says why and returns an error. */
   {

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gleaner-alert.h"
 #include "gleaner-session-store.h"
 #include "gleaner-ui-util.h"
 #include "gleaner-history-window.h"
@@ -329,7 +330,7 @@ delete_response_cb (GObject    *dialog,
                     const char *response,
                     gpointer    user_data)
 {
-  g_autoptr(GleanerHistoryWindow) self = user_data;
+  GleanerHistoryWindow *self = user_data;
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (dialog, "gleaner-session-id"));
 
   if (g_strcmp0 (response, "delete") == 0)
@@ -347,6 +348,7 @@ delete_action (GtkWidget  *widget,
   GleanerSessionInfo *info = find_session (self, id);
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
+  GObject *dialog;
 
   if (info == NULL)
     return;
@@ -355,43 +357,11 @@ delete_action (GtkWidget  *widget,
   /* Translators: %s is the title of a session in History */
   body = g_strdup_printf (_("“%s”, its links and their titles will be gone for good."), title);
 
-#if ADW_CHECK_VERSION (1, 5, 0)
-  {
-    AdwDialog *dialog = adw_alert_dialog_new (_("Delete Session?"), NULL);
-
-    adw_alert_dialog_set_body_use_markup (ADW_ALERT_DIALOG (dialog), FALSE);
-    adw_alert_dialog_set_body (ADW_ALERT_DIALOG (dialog), body);
-    adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-    adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-    adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "cancel");
-    adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
-    g_object_set_data (G_OBJECT (dialog), "gleaner-session-id", GSIZE_TO_POINTER ((gsize)id));
-    g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), g_object_ref (self));
-    adw_dialog_present (dialog, GTK_WIDGET (self));
-  }
-#else
-  {
-    GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete Session?"), NULL);
-
-    adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), FALSE);
-    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
-    adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                      "cancel", _("_Cancel"),
-                                      "delete", _("_Delete"),
-                                      NULL);
-    adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                                ADW_RESPONSE_DESTRUCTIVE);
-    adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-    adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-    g_object_set_data (G_OBJECT (dialog), "gleaner-session-id", GSIZE_TO_POINTER ((gsize)id));
-    g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), g_object_ref (self));
-    gtk_window_present (GTK_WINDOW (dialog));
-  }
-#endif
+  dialog = gleaner_alert_confirm (GTK_WIDGET (self), _("Delete Session?"), body,
+                                  "delete", _("_Delete"),
+                                  G_CALLBACK (delete_response_cb),
+                                  g_object_ref (self), g_object_unref);
+  g_object_set_data (dialog, "gleaner-session-id", GSIZE_TO_POINTER ((gsize)id));
 }
 
 /* GObject */

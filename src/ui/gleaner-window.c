@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "gleaner-alert.h"
 #include "gleaner-application.h"
 #include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
@@ -1977,6 +1978,91 @@ export_done_cb (GObject      *source,
     g_debug ("Export failed: %s", error->message);
 }
 
+typedef struct
+{
+  GleanerWindow *self;    /* owned */
+  GFile         *chosen;  /* owned */
+  GleanerFormat  format;
+} ReplaceQuestion;
+
+static void
+replace_question_free (gpointer data)
+{
+  ReplaceQuestion *question = data;
+
+  g_object_unref (question->self);
+  g_object_unref (question->chosen);
+  g_free (question);
+}
+
+static void
+replace_response_cb (GObject    *dialog,
+                     const char *response,
+                     gpointer    user_data)
+{
+  ReplaceQuestion *question = user_data;
+
+  if (g_strcmp0 (response, "replace") == 0)
+    gleaner_window_export_async (question->self, question->chosen, question->format,
+                                 NULL, export_done_cb, NULL);
+}
+
+/**
+ * gleaner_window_export_chosen:
+ * @self: a window
+ * @chosen: the file the save dialog returned
+ * @format: the format picked there
+ *
+ * What the save dialog does once it closes. The dialog asked before replacing
+ * @chosen; when the name gets the format's extension here ("links" becomes
+ * "links.json") and that file exists, the dialog never asked about it, so
+ * the window does before writing.
+ *
+ * Returns: %TRUE if the export started, %FALSE if it waits for an answer
+ */
+gboolean
+gleaner_window_export_chosen (GleanerWindow *self,
+                              GFile         *chosen,
+                              GleanerFormat  format)
+{
+  g_autoptr(GFile) target = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GFile) parent = NULL;
+  ReplaceQuestion *question;
+  GleanerFormat resolved;
+
+  g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (chosen), FALSE);
+
+  target = gleaner_ui_resolve_export_file (chosen, format, &resolved);
+  /* A stat of the file the user just picked a folder for: one syscall. */
+  if (g_file_equal (target, chosen) || !g_file_query_exists (target, NULL))
+    {
+      gleaner_window_export_async (self, chosen, format, NULL, export_done_cb, NULL);
+      return TRUE;
+    }
+
+  name = file_display_name (target);
+  parent = g_file_get_parent (target);
+  folder = parent != NULL ? file_display_name (parent) : g_strdup ("");
+  /* Translators: %s is a file name; the same question GTK's file chooser asks */
+  heading = g_strdup_printf (_("Replace “%s”?"), name);
+  /* Translators: %s is a folder's name */
+  body = g_strdup_printf (_("A file with this name already exists in “%s”. "
+                            "Replacing it will overwrite its contents."), folder);
+
+  question = g_new0 (ReplaceQuestion, 1);
+  question->self = g_object_ref (self);
+  question->chosen = g_object_ref (chosen);
+  question->format = format;
+  gleaner_alert_confirm (GTK_WIDGET (self), heading, body, "replace", _("_Replace"),
+                         G_CALLBACK (replace_response_cb), question, replace_question_free);
+  return FALSE;
+}
+
 #if GTK_CHECK_VERSION (4, 10, 0)
 
 static GtkFileFilter *
@@ -2042,7 +2128,7 @@ save_dialog_cb (GObject      *source,
 
   /* GtkFileDialog does not say which filter was picked: the name's extension
    * names the format, and a bare name gets the format offered by default. */
-  gleaner_window_export_async (self, file, self->last_format, NULL, export_done_cb, NULL);
+  gleaner_window_export_chosen (self, file, self->last_format);
 }
 
 static void
@@ -2155,7 +2241,7 @@ save_response_cb (GtkNativeDialog *dialog,
   set_native_dialog (self, NULL);
 
   if (file != NULL)
-    gleaner_window_export_async (self, file, format, NULL, export_done_cb, NULL);
+    gleaner_window_export_chosen (self, file, format);
 }
 
 static void

@@ -41,6 +41,9 @@ void               gleaner_window_set_ignore_tls_errors (GleanerWindow    *self,
 gboolean           gleaner_window_sort_by_column    (GleanerWindow        *self,
                                                      const char           *column_id,
                                                      GtkSortType           order);
+gboolean           gleaner_window_export_chosen     (GleanerWindow        *self,
+                                                     GFile                *chosen,
+                                                     GleanerFormat         format);
 void               gleaner_window_export_async      (GleanerWindow        *self,
                                                      GFile                *file,
                                                      GleanerFormat         format,
