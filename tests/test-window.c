@@ -1156,6 +1156,18 @@ has_queued (gpointer data)
   return gleaner_window_get_n_queued (data) > 0;
 }
 
+static gboolean
+has_two_queued (gpointer data)
+{
+  return gleaner_window_get_n_queued (data) == 2;
+}
+
+static gboolean
+search_says_page_02 (gpointer data)
+{
+  return g_strcmp0 (gtk_editable_get_text (data), "Page 02") == 0;
+}
+
 static void
 test_window_copy_paste (void)
 {
@@ -1202,6 +1214,26 @@ test_window_copy_paste (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-urls", NULL);
   urls = read_clipboard (GTK_WIDGET (window));
   g_assert_cmpstr (urls, ==, pages);
+
+  /* Pasted into the filter, a list joins the links; one line is searched for. */
+  {
+    GtkEditable *search = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                       GLEANER_TYPE_WINDOW,
+                                                                       "search_entry"));
+    GtkEditable *text = gtk_editable_get_delegate (search);
+    g_autofree char *more = page_list (10, 2);
+
+    gtk_widget_grab_focus (GTK_WIDGET (search));
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), more);
+    g_signal_emit_by_name (text, "paste-clipboard");
+    g_assert_true (wait_until (has_two_queued, window, 5000));
+    g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), "Page 02\n");
+    g_signal_emit_by_name (text, "paste-clipboard");
+    g_assert_true (wait_until (search_says_page_02, search, 5000));
+    g_assert_cmpuint (gleaner_window_get_n_queued (window), ==, 2);
+  }
 
   destroy_window (window);
 }

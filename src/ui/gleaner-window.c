@@ -1898,6 +1898,61 @@ clipboard_text_cb (GObject      *source,
   gleaner_window_add_text (self, text, -1);
 }
 
+/* Whether @text holds more than one line: a list, never a search. */
+static gboolean
+is_multi_line (const char *text)
+{
+  const char *newline = strpbrk (text, "\r\n");
+
+  if (newline == NULL)
+    return FALSE;
+  /* One line and its line break is still one line. */
+  return newline[strspn (newline, "\r\n")] != '\0';
+}
+
+static void
+search_paste_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(GleanerWindow) self = user_data;
+  g_autofree char *text = NULL;
+  GtkEditable *entry;
+  int position;
+
+  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), res, NULL);
+  if (text == NULL || self->search_entry == NULL)
+    return;
+
+  if (is_multi_line (text))
+    {
+      gleaner_window_add_text (self, text, -1);
+      return;
+    }
+
+  /* What the entry's own paste would do, less the line break. */
+  text[strcspn (text, "\r\n")] = '\0';
+  entry = GTK_EDITABLE (self->search_entry);
+  gtk_editable_delete_selection (entry);
+  position = gtk_editable_get_position (entry);
+  gtk_editable_insert_text (entry, text, -1, &position);
+  gtk_editable_set_position (entry, position);
+}
+
+/* Ctrl+V pastes links anywhere in the window, the filter included: a list
+ * pasted there (more than one line, which a one-line filter could not take)
+ * joins the links instead of becoming a search. One line is searched for.
+ * The entry's text widget does the paste of Ctrl+V, Shift+Insert and its
+ * menu alike, so that is where it is taken over. */
+static void
+search_paste_clipboard_cb (GtkText       *text,
+                           GleanerWindow *self)
+{
+  g_signal_stop_emission_by_name (text, "paste-clipboard");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (text)), self->cancellable,
+                                 search_paste_cb, g_object_ref (self));
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -3138,6 +3193,8 @@ gleaner_window_init (GleanerWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->main_stack), GTK_EVENT_CONTROLLER (drop));
 
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
+  g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->search_entry)),
+                           "paste-clipboard", G_CALLBACK (search_paste_clipboard_cb), self, 0);
 
   update_ui (self);
   gtk_window_set_focus (GTK_WINDOW (self), self->empty_paste_button);
