@@ -1239,6 +1239,81 @@ test_window_copy_paste (void)
 }
 
 static gboolean
+focus_in (GtkWidget *window,
+          GtkWidget *area)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  return focus != NULL && (focus == area || gtk_widget_is_ancestor (focus, area));
+}
+
+static void
+test_window_tab_leaves_list (void)
+{
+  GleanerWindow *window = new_window ();
+  g_autofree char *pages = page_list (1, N_PAGES);
+  GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                              GLEANER_TYPE_WINDOW,
+                                                              "column_view"));
+
+  g_test_summary ("Tab and Shift+Tab leave the list of rows; they never walk it row by row");
+
+  gleaner_window_add_text (window, pages, -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (run_finished, window, 30000));
+  g_assert_true (wait_until (view_settled, window, 10000));
+
+#if GTK_CHECK_VERSION (4, 12, 0)
+  g_assert_cmpint (gtk_column_view_get_tab_behavior (GTK_COLUMN_VIEW (list)), ==, GTK_LIST_TAB_ITEM);
+#else
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list);
+    GtkEventController *keys = NULL;
+    GtkWidget *after;
+    GtkWidget *before;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && keys == NULL; i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (g_strcmp0 (gtk_event_controller_get_name (controller), "gleaner-list-tab") == 0)
+          keys = controller;
+      }
+    g_assert_nonnull (keys);
+
+    /* On a row, Tab goes past the list, not to the next row. */
+    g_assert_true (gtk_widget_grab_focus (list));
+    spin (50);
+    g_assert_true (focus_in (GTK_WIDGET (window), list));
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Tab, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_false (focus_in (GTK_WIDGET (window), list));
+    after = gtk_window_get_focus (GTK_WINDOW (window));
+    g_assert_nonnull (after);
+
+    /* Shift+Tab goes before it: somewhere else. */
+    g_assert_true (gtk_widget_grab_focus (list));
+    spin (50);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_ISO_Left_Tab, 0, GDK_SHIFT_MASK, &handled);
+    g_assert_true (handled);
+    g_assert_false (focus_in (GTK_WIDGET (window), list));
+    before = gtk_window_get_focus (GTK_WINDOW (window));
+    g_assert_nonnull (before);
+    g_assert_true (before != after);
+
+    /* And the list can take focus again. */
+    g_assert_true (gtk_widget_grab_focus (list));
+    g_assert_true (focus_in (GTK_WIDGET (window), list));
+    g_test_message ("after the list: %s; before it: %s",
+                    G_OBJECT_TYPE_NAME (after), G_OBJECT_TYPE_NAME (before));
+  }
+#endif
+
+  destroy_window (window);
+}
+
+static gboolean
 has_four_rows (gpointer data)
 {
   return g_list_model_get_n_items (data) >= 4;
@@ -3013,6 +3088,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/window/sorted-run", test_window_sorted_run);
   g_test_add_func ("/gleaner/window/export", test_window_export);
   g_test_add_func ("/gleaner/window/copy-paste", test_window_copy_paste);
+  g_test_add_func ("/gleaner/window/tab-leaves-list", test_window_tab_leaves_list);
   g_test_add_func ("/gleaner/window/stop-and-join", test_window_stop_and_join);
   g_test_add_func ("/gleaner/window/large-run", test_window_large_run);
   g_test_add_func ("/gleaner/window/open-files", test_window_open_files);

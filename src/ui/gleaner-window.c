@@ -2536,6 +2536,46 @@ open_in_browser_action (GtkWidget  *widget,
     open_result_in_browser (self, g_ptr_array_index (rows, 0));
 }
 
+#if !GTK_CHECK_VERSION (4, 12, 0)
+/* GTK 4.8's list widgets take Tab to the next row: with thousands of rows,
+ * everything after the list, and the header bar past it, is out of reach
+ * by keyboard. Tab and Shift+Tab leave the list instead, as GTK 4.12's
+ * GTK_LIST_TAB_ITEM makes them; the arrow keys move between rows. */
+static gboolean
+list_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GleanerWindow         *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->column_view);
+  GtkDirectionType direction;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab ||
+      ((keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab) && (state & GDK_SHIFT_MASK)))
+    direction = GTK_DIR_TAB_BACKWARD;
+  else if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_KP_Tab)
+    direction = GTK_DIR_TAB_FORWARD;
+  else
+    return FALSE;
+
+  /* For a moment the list cannot take focus: the move goes on from it as a
+   * whole, to the widget before or after it. */
+  gtk_widget_set_can_focus (list, FALSE);
+  if (!gtk_widget_child_focus (GTK_WIDGET (self), direction))
+    {
+      /* Past the last widget: round to the first, as GtkWindow does. */
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_widget_child_focus (GTK_WIDGET (self), direction);
+    }
+  gtk_widget_set_can_focus (list, TRUE);
+
+  return TRUE;
+}
+#endif
+
 static void
 row_activated_cb (GtkColumnView *column_view,
                   guint          position,
@@ -3186,6 +3226,20 @@ gleaner_window_init (GleanerWindow *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (context_click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+
+  /* Tab leaves the list (the arrow keys move between rows). */
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_column_view_set_tab_behavior (self->column_view, GTK_LIST_TAB_ITEM);
+#else
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_name (keys, "gleaner-list-tab");
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (list_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), keys);
+  }
+#endif
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, drop_types, G_N_ELEMENTS (drop_types));
