@@ -503,8 +503,10 @@ test_sort_model (void)
     g_assert_true (at_once);
   }
 
+  /* A few thousand rows usually sort within the first 4 ms slice; on a
+   * loaded machine the slice may end first: that is timing, not behaviour. */
   gleaner_sort_model_set_levels (model, &by_title, 1);
-  g_assert_false (gleaner_sort_model_get_pending (model));
+  g_assert_true (wait_until (sort_settled, model, 10000));
   assert_sorted (G_LIST_MODEL (model), FALSE, FALSE);
 
   /* Batches of every size merge in. */

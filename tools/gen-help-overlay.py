@@ -22,6 +22,7 @@ import sys
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
+DIALOG_PROPERTIES = {'title'}
 SECTION_PROPERTIES = {'title'}
 ITEM_PROPERTIES = {'title', 'accelerator'}
 PROPERTY_ATTRIBUTES = {'name', 'translatable', 'context', 'comments'}
@@ -82,7 +83,7 @@ def convert(source):
         if node.tag not in ('object', 'requires'):
             raise Unsupported(f'<{node.tag}> in <interface>')
     dialog = dialogs[0]
-    properties(dialog, set(), set())
+    dialog_title = properties(dialog, DIALOG_PROPERTIES, set()).get('title')
 
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -93,6 +94,10 @@ def convert(source):
         '  <requires lib="gtk" version="4.8"/>',
         '  <object class="GtkShortcutsWindow" id="help_overlay">',
         '    <property name="modal">True</property>',
+    ]
+    if dialog_title is not None:
+        out.append(property_line(dialog_title, '    '))
+    out += [
         '    <child>',
         '      <object class="GtkShortcutsSection">',
         '        <property name="section-name">shortcuts</property>',

@@ -833,9 +833,9 @@ update_progress (GleanerWindow *self,
                                                            self->rate);
       g_autofree char *with_rate = NULL;
 
-      /* Translators: progress, pages per second and time left:
-       * "120 of 500 · 85 pages/s · About 5 seconds left" */
       if (*left != '\0')
+        /* Translators: progress, pages per second and time left:
+         * "120 of 500 · 85 pages/s · About 5 seconds left" */
         with_rate = g_strdup_printf (_("%s · %s pages/s · %s"), text, rate, left);
       else
         /* Translators: progress and pages per second, when the time left is
