@@ -660,6 +660,23 @@ test_ui_util (void)
   g_autofree char *name = NULL;
   GleanerFormat format;
 
+  /* The next save dialog opens where the last export went, except inside
+   * the document portal, whose chooser keeps its own place. */
+  {
+    g_autoptr(GFile) written = g_file_new_for_path ("/home/ada/Reports/links.csv");
+    g_autoptr(GFile) folder = gleaner_ui_export_folder_to_offer (written);
+    g_autoptr(GFile) in_portal = g_file_new_build_filename (g_get_user_runtime_dir (), "doc",
+                                                            "1a2b3c4d", "links.csv", NULL);
+    g_autoptr(GFile) remote = g_file_new_for_uri ("sftp://host/srv/links.csv");
+    g_autofree char *path = NULL;
+
+    g_assert_nonnull (folder);
+    path = g_file_get_path (folder);
+    g_assert_cmpstr (path, ==, "/home/ada/Reports");
+    g_assert_null (gleaner_ui_export_folder_to_offer (in_portal));
+    g_assert_null (gleaner_ui_export_folder_to_offer (remote));
+  }
+
   {
     g_autofree char *took = gleaner_ui_format_duration (245.0);
     g_autofree char *count = gleaner_ui_format_count (7);

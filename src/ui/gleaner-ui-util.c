@@ -218,6 +218,37 @@ gleaner_ui_resolve_export_file (GFile         *chosen,
   return g_file_get_child (parent, with_extension);
 }
 
+/**
+ * gleaner_ui_export_folder_to_offer:
+ * @written: a file an export just wrote
+ *
+ * The folder the next save dialog should open in: @written's, so repeated
+ * exports land side by side. Not inside the document portal's folder (a
+ * sandboxed app's view of a file the user picked; there the portal's own
+ * file chooser remembers where the user was).
+ *
+ * Returns: (transfer full) (nullable): the folder, or %NULL to leave it to
+ *   the dialog
+ */
+GFile *
+gleaner_ui_export_folder_to_offer (GFile *written)
+{
+  g_autoptr(GFile) portal = NULL;
+  g_autoptr(GFile) parent = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (written), NULL);
+
+  parent = g_file_get_parent (written);
+  if (parent == NULL || !g_file_is_native (parent))
+    return NULL;
+
+  portal = g_file_new_build_filename (g_get_user_runtime_dir (), "doc", NULL);
+  if (g_file_equal (parent, portal) || g_file_has_prefix (parent, portal))
+    return NULL;
+
+  return g_steal_pointer (&parent);
+}
+
 gboolean
 gleaner_ui_settings_has_key (GSettings  *settings,
                              const char *key)

@@ -33,6 +33,7 @@ GFile         *gleaner_ui_resolve_export_file (GFile         *chosen,
 char          *gleaner_ui_session_title       (const char * const *urls,
                                                gsize          n_urls);
 char          *gleaner_ui_format_date         (gint64         time_us);
+GFile         *gleaner_ui_export_folder_to_offer (GFile       *written);
 void           gleaner_ui_release_free_memory (void);
 
 /* GSettings access that tolerates a missing schema (@settings NULL) or key,

@@ -147,6 +147,7 @@ struct _GleanerWindow
   gboolean              parsing;
   Outcome               outcome;
   GleanerFormat         last_format;
+  GFile                *export_folder;   /* the save dialog opens here; NULL: its choice */
   gboolean              needle_is_ascii;
   gboolean              filter_active;
   gboolean              has_visible_rows;
@@ -2208,6 +2209,8 @@ choose_export_file (GleanerWindow *self)
   gtk_file_dialog_set_accept_label (dialog, _("_Export"));
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
   gtk_file_dialog_set_initial_name (dialog, name);
+  if (self->export_folder != NULL)
+    gtk_file_dialog_set_initial_folder (dialog, self->export_folder);
   gtk_file_dialog_save (dialog, GTK_WINDOW (self), self->cancellable,
                         save_dialog_cb, g_object_ref (self));
 }
@@ -2327,6 +2330,8 @@ choose_export_file (GleanerWindow *self)
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "format", _("Format"), ids, labels);
   /* Translators: the suggested name of an exported file, without extension */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("links"));
+  if (self->export_folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), self->export_folder, NULL);
 
   set_native_dialog (self, GTK_NATIVE_DIALOG (native));
   g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
@@ -2383,6 +2388,8 @@ export_file_cb (GObject      *source,
   /* Translators: %s is a file name */
   message = g_strdup_printf (_("Exported to “%s”"), name);
   show_toast (self, message);
+  g_clear_object (&self->export_folder);
+  self->export_folder = gleaner_ui_export_folder_to_offer (file);
   g_task_return_pointer (task, g_object_ref (file), g_object_unref);
 }
 
@@ -3001,6 +3008,7 @@ gleaner_window_finalize (GObject *object)
   g_clear_pointer (&self->handing, g_array_unref);
   g_clear_pointer (&self->rejections, g_ptr_array_unref);
   g_clear_pointer (&self->needle, g_free);
+  g_clear_object (&self->export_folder);
 
   G_OBJECT_CLASS (gleaner_window_parent_class)->finalize (object);
 }
