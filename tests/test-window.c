@@ -2442,6 +2442,53 @@ test_perf_model_memory (void)
   destroy_window (window);
 }
 
+/* With GLEANER_UI_BENCH_TRACE: each change of the rows the view shows that
+ * held the main thread long, with its range. An emission hook runs before
+ * any handler (the view's included), a handler connected after runs last. */
+static gint64 change_start_cpu;
+
+static gboolean
+change_begin_cb (GSignalInvocationHint *hint,
+                 guint                  n_params,
+                 const GValue          *params,
+                 gpointer               data)
+{
+  if (g_value_get_object (&params[0]) == data)
+    change_start_cpu = thread_cpu_us ();
+  return TRUE;
+}
+
+static void
+change_end_cb (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    data)
+{
+  gint64 took = thread_cpu_us () - change_start_cpu;
+
+  if (took > 2000)
+    g_printerr ("  items-changed (%u, -%u, +%u) of %u: %.1f ms CPU\n",
+                position, removed, added, g_list_model_get_n_items (model), took / 1000.0);
+}
+
+static gulong
+trace_changes (GListModel *model)
+{
+  guint id = g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL);
+
+  g_signal_connect_after (model, "items-changed", G_CALLBACK (change_end_cb), NULL);
+  return g_signal_add_emission_hook (id, 0, change_begin_cb, model, NULL);
+}
+
+static void
+untrace_changes (GListModel *model,
+                 gulong      hook)
+{
+  g_signal_remove_emission_hook (g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL), hook);
+  g_signal_handlers_disconnect_by_func (model, change_end_cb, NULL);
+}
+
 /* One step of the re-sort case: the worst main-loop gap until the view settles. */
 static void
 perf_view_step (GleanerWindow *window,
@@ -2449,13 +2496,19 @@ perf_view_step (GleanerWindow *window,
                 void         (*step) (GleanerWindow *window))
 {
   StallMeter meter = { gleaner_window_get_results (window), 0, };
+  GListModel *shown = G_LIST_MODEL (gleaner_window_get_selection (window));
   gint64 t0 = g_get_monotonic_time ();
+  gulong hook = 0;
 
+  if (g_getenv ("GLEANER_UI_BENCH_TRACE") != NULL)
+    hook = trace_changes (shown);
   stall_meter_start (&meter, GTK_WIDGET (window));
   step (window);
   g_assert_true (wait_until (view_settled, window, 60000));
   spin (100);
   stall_meter_stop (&meter, GTK_WIDGET (window));
+  if (hook != 0)
+    untrace_changes (shown, hook);
   g_test_message ("%s: settled in %.0f ms; worst main-loop gap %.1f ms, main thread's CPU time in it "
                   "%.1f ms; load average %.2f",
                   what, (g_get_monotonic_time () - t0) / 1000.0 - 100, meter.worst / 1000.0,
@@ -2493,6 +2546,50 @@ test_perf_resort (void)
   perf_view_step (window, "filter \"page 1\"", filter_page_1);
   perf_view_step (window, "sort by status (filtered)", sort_status);
   perf_view_step (window, "no filter", filter_none);
+
+  destroy_window (window);
+}
+
+static void filter_page_2 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 2"); }
+static void filter_page_23 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 23"); }
+static void filter_page_2345 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 2345"); }
+static void outcome_failed (GleanerWindow *w) { gleaner_window_set_outcome (w, "failed"); }
+static void outcome_all (GleanerWindow *w) { gleaner_window_set_outcome (w, "all"); }
+
+/* Typing a filter, and switching the outcome filter, with 100,000 rows in
+ * arrival order (titles in random order, a fifth of the rows failed): each
+ * step replaces the rows on screen. */
+static void
+test_perf_filter (void)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  guint n = perf_n_urls (100000);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_test_summary ("Filtering 100,000 rows in the window: the worst stall of each change");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (300);
+  for (guint i = 0; i < n; i++)
+    {
+      GleanerResult *result = synthetic_result ((i * 7919u) % n + 1);
+
+      if (i % 5 == 4)
+        _gleaner_result_set_error (result, GLEANER_ERROR_HTTP_STATUS, "Not Found");
+      g_ptr_array_add (batch, result);
+    }
+  gleaner_result_list_apply (list, batch);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (300);
+
+  perf_view_step (window, "filter \"page 1\"", filter_page_1);
+  perf_view_step (window, "filter \"page 2\"", filter_page_2);
+  perf_view_step (window, "filter \"page 23\"", filter_page_23);
+  perf_view_step (window, "filter \"page 2345\"", filter_page_2345);
+  perf_view_step (window, "no filter", filter_none);
+  perf_view_step (window, "outcome: failed", outcome_failed);
+  perf_view_step (window, "outcome: all", outcome_all);
 
   destroy_window (window);
 }
@@ -2591,6 +2688,7 @@ main (int   argc,
       g_test_add_func ("/gleaner/window/perf/model-memory", test_perf_model_memory);
       g_test_add_func ("/gleaner/window/perf/first-page", test_perf_first_page);
       g_test_add_func ("/gleaner/window/perf/resort-100k", test_perf_resort);
+      g_test_add_func ("/gleaner/window/perf/filter-100k", test_perf_filter);
     }
 
   ret = g_test_run ();
