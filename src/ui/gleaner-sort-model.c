@@ -1074,12 +1074,3 @@ gleaner_sort_model_get_pending (GleanerSortModel *self)
   return self->resort != NULL ||
          first_waiting (self) < g_list_model_get_n_items (G_LIST_MODEL (self->source));
 }
-
-/* Whether a new order is being computed. */
-gboolean
-gleaner_sort_model_get_resorting (GleanerSortModel *self)
-{
-  g_return_val_if_fail (GLEANER_IS_SORT_MODEL (self), FALSE);
-
-  return self->resort != NULL;
-}

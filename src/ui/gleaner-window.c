@@ -12,6 +12,7 @@
 #include "gleaner-application.h"
 #include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
+#include "gleaner-filter-model.h"
 #include "gleaner-rejected-window.h"
 #include "gleaner-result-list.h"
 #include "gleaner-session-store.h"
@@ -28,9 +29,6 @@
 #define INLINE_PARSE_SIZE     (64 * 1024)
 /* A list of links larger than this is not a list of links. */
 #define MAX_INPUT_FILE_SIZE   (64 * 1024 * 1024)
-/* A new sort order or filter over more rows than this is worked out in
- * slices on idle; fewer take less than a frame. */
-#define INCREMENTAL_ROWS      20000
 /* A run's links go to the pipeline this many a main-loop turn (about 4 ms:
  * 100,000 links at once held the main loop for a tenth of a second). */
 #define HAND_OVER_SLICE       4096
@@ -123,8 +121,7 @@ struct _GleanerWindow
   GleanerPipeline      *pipeline;        /* the current run, NULL when idle */
   GleanerResultList    *results;
   GleanerSortModel     *sort_model;
-  GtkCustomFilter      *filter;
-  GtkFilterListModel   *filter_model;
+  GleanerFilterModel   *filter_model;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
   GtkNativeDialog      *native_dialog;   /* GTK < 4.10 file chooser in use */
@@ -510,36 +507,34 @@ row_visible_func (gpointer item,
          text_matches (self, gleaner_result_get_display_url (result));
 }
 
-/* Filtering runs in slices on idle over many rows; otherwise, and always for
- * rows as they arrive, at once: then each batch (each run of rows that land
- * together in a sorted view) is one precise items-changed. */
-static void
-set_filter_incremental (GleanerWindow *self)
-{
-  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-
-  gtk_filter_list_model_set_incremental (self->filter_model, n_rows > INCREMENTAL_ROWS);
-}
-
+/* The filter model works many rows out in slices on idle and brings the
+ * result in so the view rebinds its rows (GleanerFilterModel); rows as they
+ * arrive are filtered at once, each batch one precise items-changed. */
 static void
 apply_filter (GleanerWindow   *self,
               GtkFilterChange  change)
 {
   gboolean active = self->outcome != OUTCOME_ALL || self->needle != NULL;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
 
-  set_filter_incremental (self);
+  /* A new filter shows its first rows. The view also has to be at the top
+   * for the filter model to bring the new rows in cheaply: GTK 4.8's list
+   * view keeps its widgets on the row it is anchored to, wherever that row
+   * moves, and builds new ones for rows it lands on otherwise. */
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
 
   /* No filter function means "match all": the filter model then passes
    * rows through without a bitset, which keeps streaming cheap. */
   if (!active)
     {
       if (self->filter_active)
-        gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+        gleaner_filter_model_set_func (self->filter_model, NULL, NULL, GTK_FILTER_CHANGE_LESS_STRICT);
     }
   else if (!self->filter_active)
-    gtk_custom_filter_set_filter_func (self->filter, row_visible_func, self, NULL);
+    gleaner_filter_model_set_func (self->filter_model, row_visible_func, self, GTK_FILTER_CHANGE_MORE_STRICT);
   else
-    gtk_filter_changed (GTK_FILTER (self->filter), change);
+    gleaner_filter_model_set_func (self->filter_model, row_visible_func, self, change);
 
   self->filter_active = active;
 }
@@ -613,8 +608,13 @@ static GPtrArray *
 collect_visible (GleanerWindow *self)
 {
   GListModel *model = G_LIST_MODEL (self->filter_model);
-  guint n = g_list_model_get_n_items (model);
-  GPtrArray *rows = g_ptr_array_new_full (n, g_object_unref);
+  guint n;
+  GPtrArray *rows;
+
+  /* The rows the filter lets through, not those of a change halfway shown. */
+  gleaner_filter_model_flush (self->filter_model);
+  n = g_list_model_get_n_items (model);
+  rows = g_ptr_array_new_full (n, g_object_unref);
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (rows, g_list_model_get_item (model, i));
@@ -1030,11 +1030,8 @@ pipeline_results_cb (GleanerPipeline *pipeline,
     }
 
   /* One items-changed per delivery; the view takes the rows in at the pace
-   * it can build them (GleanerSortModel). A refilter or re-sort that ran in
-   * slices is over by now: new rows are filtered as they come. */
-  if (gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
-      !gleaner_sort_model_get_resorting (self->sort_model))
-    gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
+   * it can build them (GleanerSortModel), and the filter model filters them
+   * as they come. */
   gleaner_result_list_apply (self->results, results);
 
   if (!run_has_work (self))
@@ -2681,9 +2678,9 @@ sorter_changed_cb (GtkSorter       *sorter,
   GleanerSortLevel levels[GLEANER_N_SORT_KEYS];
   guint n_levels = gleaner_column_sorter_read_levels (sorter, levels, G_N_ELEMENTS (levels));
 
-  /* The new order replaces the whole list: refiltering it must not block either. */
-  if (self->filter_active)
-    set_filter_incremental (self);
+  /* The new order replaces the whole list in one items-changed once it is
+   * ready; the filter model matches it there and then, so the view goes
+   * from the old rows to the new ones without an empty list between. */
   gleaner_sort_model_set_levels (self->sort_model, levels, n_levels);
 }
 
@@ -2777,7 +2774,6 @@ gleaner_window_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
-  g_clear_object (&self->filter);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
@@ -3001,9 +2997,7 @@ gleaner_window_init (GleanerWindow *self)
    * appended, and a new filter never re-sorts. */
   self->results = gleaner_result_list_new ();
   self->sort_model = gleaner_sort_model_new (self->results);
-  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
+  self->filter_model = gleaner_filter_model_new (G_LIST_MODEL (self->sort_model));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
@@ -3094,7 +3088,7 @@ gleaner_window_get_view_pending (GleanerWindow *self)
 {
   g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
 
-  return gtk_filter_list_model_get_pending (self->filter_model) > 0 ||
+  return gleaner_filter_model_get_pending (self->filter_model) ||
          gleaner_sort_model_get_pending (self->sort_model);
 }
 
