@@ -21,6 +21,7 @@
 #include "gleaner-application.h"
 #include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
+#include "gleaner-filter-model.h"
 #include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
 #include "gleaner-rejected-window.h"
@@ -606,6 +607,267 @@ test_sort_model (void)
 }
 
 /* The column view's sorter tells its columns and their directions. */
+/* ---- filter model ---------------------------------------------------------- */
+
+static gboolean
+number_mod_3 (gpointer item,
+              gpointer user_data)
+{
+  int number = title_number (item);
+
+  return number >= 0 && number % 3 == 0;
+}
+
+/* Lets through fewer rows than number_mod_3(): a stricter filter. */
+static gboolean
+number_mod_3_below_2500 (gpointer item,
+                         gpointer user_data)
+{
+  return number_mod_3 (item, NULL) && title_number (item) < 2500;
+}
+
+static gboolean
+number_mod_5 (gpointer item,
+              gpointer user_data)
+{
+  int number = title_number (item);
+
+  return number >= 0 && number % 5 == 1;
+}
+
+static gboolean
+number_from_100 (gpointer item,
+                 gpointer user_data)
+{
+  return title_number (item) >= 100;
+}
+
+static gboolean
+number_below_20 (gpointer item,
+                 gpointer user_data)
+{
+  int number = title_number (item);
+
+  return number >= 0 && number < 20;
+}
+
+/* The model shows exactly the source rows @func lets through, in order. */
+static void
+assert_filtered (GListModel             *model,
+                 GListModel             *source,
+                 GleanerFilterModelFunc  func)
+{
+  guint n_source = g_list_model_get_n_items (source);
+  guint shown = 0;
+
+  for (guint i = 0; i < n_source; i++)
+    {
+      GleanerResult *result = row (source, i);
+
+      if (func != NULL && !func (result, NULL))
+        continue;
+      g_assert_cmpuint (shown, <, g_list_model_get_n_items (model));
+      g_assert_true (row (model, shown) == result);
+      shown++;
+    }
+  g_assert_cmpuint (shown, ==, g_list_model_get_n_items (model));
+}
+
+static void
+never_empty_cb (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                gpointer    data)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+}
+
+static void
+assert_no_row_twice (GListModel *model)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    g_assert_true (g_hash_table_add (seen, row (model, i)));
+}
+
+static GPtrArray *
+titled_rows (guint64 *next_id,
+             guint    n,
+             GRand   *rand)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 id = (*next_id)++;
+      int number = id % 37 == 0 ? -1 : g_rand_int_range (rand, 0, 5000);
+
+      g_ptr_array_add (rows, titled_result (id, number, 200));
+    }
+
+  return rows;
+}
+
+/* Iterates the main loop until @model settles, checking between iterations
+ * (where a frame may be drawn) that no row is shown twice and that the list
+ * is not empty while rows are to come. */
+static void
+settle_filter (GleanerFilterModel *model,
+               gboolean            rows_expected)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (gleaner_filter_model_get_pending (model))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      assert_no_row_twice (G_LIST_MODEL (model));
+      if (rows_expected)
+        g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+    }
+}
+
+static void
+test_filter_model (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (GLEANER_TYPE_RESULT);
+  g_autoptr(GleanerFilterModel) model = gleaner_filter_model_new (G_LIST_MODEL (store));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  Shadow shadow = { g_ptr_array_new_with_free_func (g_object_unref), 0, TRUE };
+  GleanerFilterModelFunc funcs[] = { NULL, number_mod_3, number_mod_3_below_2500, number_mod_5 };
+  GleanerFilterModelFunc func = NULL;
+  guint64 next_id = 1;
+
+  g_test_summary ("Filtered rows are the source rows the function lets through, in order, after "
+                  "any mix of new filters and source changes; every items-changed holds as "
+                  "emitted; no row is ever shown twice, and the list is never empty on the way "
+                  "from rows to rows");
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), &shadow);
+
+  {
+    g_autoptr(GPtrArray) rows = titled_rows (&next_id, 3000, rand);
+
+    g_list_store_splice (store, 0, 0, rows->pdata, rows->len);
+  }
+  assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), NULL);
+
+  for (guint round = 0; round < 60; round++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      GleanerFilterModelFunc next = funcs[g_rand_int_range (rand, 0, G_N_ELEMENTS (funcs))];
+      GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+      guint op = g_rand_int_range (rand, 0, 5);
+      g_autoptr(GPtrArray) rows = NULL;
+
+      if (func == number_mod_3 && next == number_mod_3_below_2500)
+        change = GTK_FILTER_CHANGE_MORE_STRICT;
+      else if ((func == number_mod_3_below_2500 && next == number_mod_3) || next == NULL)
+        change = GTK_FILTER_CHANGE_LESS_STRICT;
+      func = next;
+      gleaner_filter_model_set_func (model, func, NULL, change);
+
+      /* Part of the way through, the source changes: rows come, go, are
+       * replaced, or come in a new order (a new sort order). */
+      for (guint i = 0; i < (guint)g_rand_int_range (rand, 0, 4); i++)
+        g_main_context_iteration (NULL, FALSE);
+      switch (op)
+        {
+        case 0:
+          rows = titled_rows (&next_id, g_rand_int_range (rand, 1, 400), rand);
+          g_list_store_splice (store, g_rand_int_range (rand, 0, n + 1), 0, rows->pdata, rows->len);
+          break;
+        case 1:
+          {
+            guint at = g_rand_int_range (rand, 0, n);
+            guint k = MIN ((guint)g_rand_int_range (rand, 1, 300), n - at);
+
+            rows = titled_rows (&next_id, k, rand);
+            g_list_store_splice (store, at, k, rows->pdata, rows->len);
+          }
+          break;
+        case 2:
+          {
+            guint at = g_rand_int_range (rand, 0, n);
+
+            g_list_store_splice (store, at, MIN ((guint)g_rand_int_range (rand, 1, 200), n - at), NULL, 0);
+          }
+          break;
+        case 3:
+          rows = g_ptr_array_new_with_free_func (g_object_unref);
+          for (guint i = 0; i < n; i++)
+            g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (store), i));
+          for (guint i = n; i > 1; i--)
+            {
+              guint j = g_rand_int_range (rand, 0, i);
+              gpointer swap = rows->pdata[i - 1];
+
+              rows->pdata[i - 1] = rows->pdata[j];
+              rows->pdata[j] = swap;
+            }
+          g_list_store_splice (store, 0, n, rows->pdata, rows->len);
+          break;
+        default:
+          break;
+        }
+
+      settle_filter (model, func != number_mod_5 || g_list_model_get_n_items (G_LIST_MODEL (model)) > 0);
+      assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), func);
+      assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+    }
+
+  /* From a few rows to many: the view builds a widget for each row that
+   * comes, so they come over several changes, never through an empty list. */
+  gleaner_filter_model_set_func (model, number_below_20, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+  settle_filter (model, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <, 100);
+  {
+    guint n_signals = shadow.n_signals;
+
+    gleaner_filter_model_set_func (model, NULL, NULL, GTK_FILTER_CHANGE_LESS_STRICT);
+    g_assert_true (gleaner_filter_model_get_pending (model));
+    settle_filter (model, TRUE);
+    g_assert_cmpuint (shadow.n_signals - n_signals, >, 2);
+    assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), NULL);
+  }
+
+  /* The few rows shown all come before the first new one: the step that
+   * takes them away brings that one in. */
+  {
+    g_autoptr(GListStore) few = g_list_store_new (GLEANER_TYPE_RESULT);
+    g_autoptr(GleanerFilterModel) then = gleaner_filter_model_new (G_LIST_MODEL (few));
+
+    for (guint i = 0; i < 2010; i++)
+      {
+        g_autoptr(GleanerResult) result = titled_result (next_id++, i < 10 ? (int)i : (int)(90 + i), 200);
+
+        g_list_store_append (few, result);
+      }
+    gleaner_filter_model_set_func (then, number_below_20, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+    settle_filter (then, TRUE);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (then)), ==, 10);
+    g_signal_connect (then, "items-changed", G_CALLBACK (never_empty_cb), NULL);
+    gleaner_filter_model_set_func (then, number_from_100, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+    settle_filter (then, TRUE);
+    assert_filtered (G_LIST_MODEL (then), G_LIST_MODEL (few), number_from_100);
+  }
+
+  /* An export flushes a change under way. */
+  gleaner_filter_model_set_func (model, number_mod_5, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+  gleaner_filter_model_flush (model);
+  g_assert_false (gleaner_filter_model_get_pending (model));
+  assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), number_mod_5);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  g_signal_handlers_disconnect_by_data (model, &shadow);
+  g_ptr_array_unref (shadow.rows);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
 static void
 test_sort_levels (void)
 {
@@ -2665,6 +2927,7 @@ main (int   argc,
   g_test_add_func ("/gleaner/window/result-list-batches", test_result_list_batches);
   g_test_add_func ("/gleaner/window/sort-model", test_sort_model);
   g_test_add_func ("/gleaner/window/sort-levels", test_sort_levels);
+  g_test_add_func ("/gleaner/window/filter-model", test_filter_model);
   g_test_add_func ("/gleaner/window/ui-util", test_ui_util);
   g_test_add_func ("/gleaner/window/run-sort-filter-rerun", test_window_run);
   g_test_add_func ("/gleaner/window/sorted-run", test_window_sorted_run);

@@ -346,6 +346,7 @@ take_step (GleanerFilterModel *self,
 {
   g_autoptr(GtkBitset) differ = gtk_bitset_copy (self->shown);
   g_autoptr(GtkBitset) part = NULL;
+  guint n = g_list_model_get_n_items (self->source);
   guint n_differ;
   guint first;
   guint end;
@@ -372,6 +373,20 @@ take_step (GleanerFilterModel *self,
 
   removed = count_in (self->shown, first, end - first);
   added = count_in (self->next, first, end - first);
+
+  /* A step that would take every row away brings the next new one in:
+   * the list is never empty on the way to rows. */
+  if (removed == gtk_bitset_get_size (self->shown) && added == 0 && end < n)
+    {
+      guint next_row = count_in (self->next, 0, end);
+
+      if (next_row < gtk_bitset_get_size (self->next))
+        {
+          end = gtk_bitset_get_nth (self->next, next_row) + 1;
+          removed = count_in (self->shown, first, end - first);
+          added = count_in (self->next, first, end - first);
+        }
+    }
   part = gtk_bitset_new_range (first, end - first);
   gtk_bitset_intersect (part, self->next);
   gtk_bitset_remove_range_closed (self->shown, first, end - 1);
