@@ -830,6 +830,15 @@ test_filter_model (void)
 
     gleaner_filter_model_set_func (model, NULL, NULL, GTK_FILTER_CHANGE_LESS_STRICT);
     g_assert_true (gleaner_filter_model_get_pending (model));
+    /* Rows arrive and are replaced while the new rows come in. */
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autoptr(GPtrArray) rows = titled_rows (&next_id, 50, rand);
+
+        g_main_context_iteration (NULL, FALSE);
+        g_assert_true (gleaner_filter_model_get_pending (model));
+        g_list_store_splice (store, i * 7, i % 2, rows->pdata, rows->len);
+      }
     settle_filter (model, TRUE);
     g_assert_cmpuint (shadow.n_signals - n_signals, >, 2);
     assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), NULL);

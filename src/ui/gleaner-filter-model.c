@@ -518,10 +518,9 @@ source_items_changed_cb (GListModel         *source,
   n_removed = count_in (self->shown, position, removed);
   gtk_bitset_splice (self->shown, position, removed, added);
   if (self->next != NULL)
-    {
-      gtk_bitset_splice (self->next, position, removed, added);
-      gtk_bitset_splice (self->pending, position, removed, added);
-    }
+    gtk_bitset_splice (self->next, position, removed, added);
+  if (self->pending != NULL)
+    gtk_bitset_splice (self->pending, position, removed, added);
 
   /* New rows are matched by the current function at once, and shown as
    * they will stay. */
