@@ -2472,6 +2472,40 @@ find_widget (GtkWidget *widget,
   return NULL;
 }
 
+/* Every title cell the view has shows the title of the row at its position
+ * (a rebound cell must not keep the text of the row it showed before).
+ * Returns how many title cells there are. */
+static guint
+check_title_cells (GtkWidget  *widget,
+                   GListModel *visible)
+{
+  guint n = 0;
+
+  if (GTK_IS_INSCRIPTION (widget))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (widget), "gleaner-list-item");
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+      if (item != NULL && gtk_list_item_get_item (item) != NULL && text != NULL &&
+          g_str_has_prefix (text, "Row "))
+        {
+          guint position = gtk_list_item_get_position (item);
+
+          g_assert_cmpuint (position, <, g_list_model_get_n_items (visible));
+          g_assert_true (gtk_list_item_get_item (item) == (gpointer)row (visible, position));
+          g_assert_cmpstr (text, ==, gleaner_result_get_title (row (visible, position)));
+          n++;
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += check_title_cells (child, visible);
+
+  return n;
+}
+
 static void
 test_window_filter_rebinds (void)
 {
@@ -2503,6 +2537,8 @@ test_window_filter_rebinds (void)
       /* A row of cells is one setup a column; the view keeps ~200 rows. A
        * few may be built where the view's range moves by a row. */
       g_assert_cmpuint (n_setup - before, <=, 5 * g_list_model_get_n_items (columns));
+      /* ...and the rows it rebound show their new rows. */
+      g_assert_cmpuint (check_title_cells (GTK_WIDGET (view), gleaner_window_get_visible_rows (window)), >, 20);
     }
 
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
