@@ -21,6 +21,7 @@
 #include "gleaner-application.h"
 #include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
+#include "gleaner-filter-model.h"
 #include "gleaner-history-window.h"
 #include "gleaner-preferences-window.h"
 #include "gleaner-rejected-window.h"
@@ -609,6 +610,276 @@ test_sort_model (void)
 }
 
 /* The column view's sorter tells its columns and their directions. */
+/* ---- filter model ---------------------------------------------------------- */
+
+static gboolean
+number_mod_3 (gpointer item,
+              gpointer user_data)
+{
+  int number = title_number (item);
+
+  return number >= 0 && number % 3 == 0;
+}
+
+/* Lets through fewer rows than number_mod_3(): a stricter filter. */
+static gboolean
+number_mod_3_below_2500 (gpointer item,
+                         gpointer user_data)
+{
+  return number_mod_3 (item, NULL) && title_number (item) < 2500;
+}
+
+static gboolean
+number_mod_5 (gpointer item,
+              gpointer user_data)
+{
+  int number = title_number (item);
+
+  return number >= 0 && number % 5 == 1;
+}
+
+static gboolean
+number_from_100 (gpointer item,
+                 gpointer user_data)
+{
+  return title_number (item) >= 100;
+}
+
+static gboolean
+number_below_20 (gpointer item,
+                 gpointer user_data)
+{
+  int number = title_number (item);
+
+  return number >= 0 && number < 20;
+}
+
+/* The model shows exactly the source rows @func lets through, in order. */
+static void
+assert_filtered (GListModel             *model,
+                 GListModel             *source,
+                 GleanerFilterModelFunc  func)
+{
+  guint n_source = g_list_model_get_n_items (source);
+  guint shown = 0;
+
+  for (guint i = 0; i < n_source; i++)
+    {
+      GleanerResult *result = row (source, i);
+
+      if (func != NULL && !func (result, NULL))
+        continue;
+      g_assert_cmpuint (shown, <, g_list_model_get_n_items (model));
+      g_assert_true (row (model, shown) == result);
+      shown++;
+    }
+  g_assert_cmpuint (shown, ==, g_list_model_get_n_items (model));
+}
+
+static void
+never_empty_cb (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                gpointer    data)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+}
+
+static void
+assert_no_row_twice (GListModel *model)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    g_assert_true (g_hash_table_add (seen, row (model, i)));
+}
+
+static GPtrArray *
+titled_rows (guint64 *next_id,
+             guint    n,
+             GRand   *rand)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 id = (*next_id)++;
+      int number = id % 37 == 0 ? -1 : g_rand_int_range (rand, 0, 5000);
+
+      g_ptr_array_add (rows, titled_result (id, number, 200));
+    }
+
+  return rows;
+}
+
+/* Iterates the main loop until @model settles, checking between iterations
+ * (where a frame may be drawn) that no row is shown twice and that the list
+ * is not empty while rows are to come. */
+static void
+settle_filter (GleanerFilterModel *model,
+               gboolean            rows_expected)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (gleaner_filter_model_get_pending (model))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      assert_no_row_twice (G_LIST_MODEL (model));
+      if (rows_expected)
+        g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+    }
+}
+
+static void
+test_filter_model (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (GLEANER_TYPE_RESULT);
+  g_autoptr(GleanerFilterModel) model = gleaner_filter_model_new (G_LIST_MODEL (store));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  Shadow shadow = { g_ptr_array_new_with_free_func (g_object_unref), 0, TRUE };
+  GleanerFilterModelFunc funcs[] = { NULL, number_mod_3, number_mod_3_below_2500, number_mod_5 };
+  GleanerFilterModelFunc func = NULL;
+  guint64 next_id = 1;
+
+  g_test_summary ("Filtered rows are the source rows the function lets through, in order, after "
+                  "any mix of new filters and source changes; every items-changed holds as "
+                  "emitted; no row is ever shown twice, and the list is never empty on the way "
+                  "from rows to rows");
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), &shadow);
+
+  {
+    g_autoptr(GPtrArray) rows = titled_rows (&next_id, 3000, rand);
+
+    g_list_store_splice (store, 0, 0, rows->pdata, rows->len);
+  }
+  assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), NULL);
+
+  for (guint round = 0; round < 60; round++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      GleanerFilterModelFunc next = funcs[g_rand_int_range (rand, 0, G_N_ELEMENTS (funcs))];
+      GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+      guint op = g_rand_int_range (rand, 0, 5);
+      g_autoptr(GPtrArray) rows = NULL;
+
+      if (func == number_mod_3 && next == number_mod_3_below_2500)
+        change = GTK_FILTER_CHANGE_MORE_STRICT;
+      else if ((func == number_mod_3_below_2500 && next == number_mod_3) || next == NULL)
+        change = GTK_FILTER_CHANGE_LESS_STRICT;
+      func = next;
+      gleaner_filter_model_set_func (model, func, NULL, change);
+
+      /* Part of the way through, the source changes: rows come, go, are
+       * replaced, or come in a new order (a new sort order). */
+      for (guint i = 0; i < (guint)g_rand_int_range (rand, 0, 4); i++)
+        g_main_context_iteration (NULL, FALSE);
+      switch (op)
+        {
+        case 0:
+          rows = titled_rows (&next_id, g_rand_int_range (rand, 1, 400), rand);
+          g_list_store_splice (store, g_rand_int_range (rand, 0, n + 1), 0, rows->pdata, rows->len);
+          break;
+        case 1:
+          {
+            guint at = g_rand_int_range (rand, 0, n);
+            guint k = MIN ((guint)g_rand_int_range (rand, 1, 300), n - at);
+
+            rows = titled_rows (&next_id, k, rand);
+            g_list_store_splice (store, at, k, rows->pdata, rows->len);
+          }
+          break;
+        case 2:
+          {
+            guint at = g_rand_int_range (rand, 0, n);
+
+            g_list_store_splice (store, at, MIN ((guint)g_rand_int_range (rand, 1, 200), n - at), NULL, 0);
+          }
+          break;
+        case 3:
+          rows = g_ptr_array_new_with_free_func (g_object_unref);
+          for (guint i = 0; i < n; i++)
+            g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (store), i));
+          for (guint i = n; i > 1; i--)
+            {
+              guint j = g_rand_int_range (rand, 0, i);
+              gpointer swap = rows->pdata[i - 1];
+
+              rows->pdata[i - 1] = rows->pdata[j];
+              rows->pdata[j] = swap;
+            }
+          g_list_store_splice (store, 0, n, rows->pdata, rows->len);
+          break;
+        default:
+          break;
+        }
+
+      settle_filter (model, func != number_mod_5 || g_list_model_get_n_items (G_LIST_MODEL (model)) > 0);
+      assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), func);
+      assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+    }
+
+  /* From a few rows to many: the view builds a widget for each row that
+   * comes, so they come over several changes, never through an empty list. */
+  gleaner_filter_model_set_func (model, number_below_20, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+  settle_filter (model, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <, 100);
+  {
+    guint n_signals = shadow.n_signals;
+
+    gleaner_filter_model_set_func (model, NULL, NULL, GTK_FILTER_CHANGE_LESS_STRICT);
+    g_assert_true (gleaner_filter_model_get_pending (model));
+    /* Rows arrive and are replaced while the new rows come in. */
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autoptr(GPtrArray) rows = titled_rows (&next_id, 50, rand);
+
+        g_main_context_iteration (NULL, FALSE);
+        g_assert_true (gleaner_filter_model_get_pending (model));
+        g_list_store_splice (store, i * 7, i % 2, rows->pdata, rows->len);
+      }
+    settle_filter (model, TRUE);
+    g_assert_cmpuint (shadow.n_signals - n_signals, >, 2);
+    assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), NULL);
+  }
+
+  /* The few rows shown all come before the first new one: the step that
+   * takes them away brings that one in. */
+  {
+    g_autoptr(GListStore) few = g_list_store_new (GLEANER_TYPE_RESULT);
+    g_autoptr(GleanerFilterModel) then = gleaner_filter_model_new (G_LIST_MODEL (few));
+
+    for (guint i = 0; i < 2010; i++)
+      {
+        g_autoptr(GleanerResult) result = titled_result (next_id++, i < 10 ? (int)i : (int)(90 + i), 200);
+
+        g_list_store_append (few, result);
+      }
+    gleaner_filter_model_set_func (then, number_below_20, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+    settle_filter (then, TRUE);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (then)), ==, 10);
+    g_signal_connect (then, "items-changed", G_CALLBACK (never_empty_cb), NULL);
+    gleaner_filter_model_set_func (then, number_from_100, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+    settle_filter (then, TRUE);
+    assert_filtered (G_LIST_MODEL (then), G_LIST_MODEL (few), number_from_100);
+  }
+
+  /* An export flushes a change under way. */
+  gleaner_filter_model_set_func (model, number_mod_5, NULL, GTK_FILTER_CHANGE_DIFFERENT);
+  gleaner_filter_model_flush (model);
+  g_assert_false (gleaner_filter_model_get_pending (model));
+  assert_filtered (G_LIST_MODEL (model), G_LIST_MODEL (store), number_mod_5);
+  assert_shadow_matches (&shadow, G_LIST_MODEL (model));
+
+  g_signal_handlers_disconnect_by_data (model, &shadow);
+  g_ptr_array_unref (shadow.rows);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
 static void
 test_sort_levels (void)
 {
@@ -2603,6 +2874,212 @@ test_window_translated (void)
 }
 
 
+/* Rows as a run delivers them, numbered titles in random order, into a window
+ * sized as a user's. */
+static GleanerWindow *
+window_with_rows (guint n,
+                  GRand *rand)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (200);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (batch, titled_result (i + 1, g_rand_int_range (rand, 0, 5000), i % 7 == 3 ? 404 : 200));
+  gleaner_result_list_apply (list, batch);
+  g_assert_true (wait_until (view_settled, window, 20000));
+  spin (100);
+
+  return window;
+}
+
+/* Rows whose title has "Row 01" (numbers 1000-1999): what the filter "row 01"
+ * lets through, worked out here from the titles. */
+static guint
+count_row_01 (GListModel *rows)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      int number = title_number (row (rows, i));
+
+      n += number >= 1000 && number < 2000;
+    }
+
+  return n;
+}
+
+typedef struct
+{
+  guint n_empty;       /* items-changed that left the rows empty */
+  guint n_changes;
+} EmptyWatch;
+
+static void
+empty_watch_cb (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                EmptyWatch *watch)
+{
+  watch->n_changes++;
+  watch->n_empty += g_list_model_get_n_items (model) == 0;
+}
+
+static void
+test_window_sort_filtered (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (23);
+  GleanerWindow *window = window_with_rows (30000, rand);
+  GListModel *visible = gleaner_window_get_visible_rows (window);
+  guint expected = count_row_01 (gleaner_window_get_results (window));
+  const char *columns[] = { "title", "status", "size", "title" };
+  EmptyWatch watch = { 0, };
+
+  g_test_summary ("With a filter over more than 20,000 rows, a new sort order never shows an "
+                  "empty list on the way, and ends with the filtered rows in the new order");
+
+  g_assert_cmpuint (expected, >, 1000);
+  gleaner_window_set_filter_text (window, "row 01");
+  g_assert_true (wait_until (view_settled, window, 20000));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, expected);
+
+  g_signal_connect (visible, "items-changed", G_CALLBACK (empty_watch_cb), &watch);
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+      gleaner_window_sort_by_column (window, columns[c], c == 3 ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+      /* Between main-loop iterations (where frames are drawn) as well as at
+       * every change. */
+      do
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_assert_cmpuint (g_list_model_get_n_items (visible), >, 0);
+          g_assert_cmpint (g_get_monotonic_time (), <, end);
+        }
+      while (gleaner_window_get_view_pending (window));
+      g_assert_cmpuint (watch.n_empty, ==, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (visible), ==, expected);
+      g_assert_cmpuint (count_row_01 (visible), ==, expected);
+    }
+  g_assert_cmpuint (watch.n_changes, >, 0);
+  /* The last order: by title, descending (ties in arrival order). */
+  assert_sorted (visible, TRUE, FALSE);
+
+  g_signal_handlers_disconnect_by_data (visible, &watch);
+  destroy_window (window);
+}
+
+static void
+count_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                guint                    *n_setup)
+{
+  (*n_setup)++;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Every title cell the view has shows the title of the row at its position
+ * (a rebound cell must not keep the text of the row it showed before).
+ * Returns how many title cells there are. */
+static guint
+check_title_cells (GtkWidget  *widget,
+                   GListModel *visible)
+{
+  guint n = 0;
+
+  if (GTK_IS_INSCRIPTION (widget))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (widget), "gleaner-list-item");
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+      if (item != NULL && gtk_list_item_get_item (item) != NULL && text != NULL &&
+          g_str_has_prefix (text, "Row "))
+        {
+          guint position = gtk_list_item_get_position (item);
+
+          g_assert_cmpuint (position, <, g_list_model_get_n_items (visible));
+          g_assert_true (gtk_list_item_get_item (item) == (gpointer)row (visible, position));
+          g_assert_cmpstr (text, ==, gleaner_result_get_title (row (visible, position)));
+          n++;
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += check_title_cells (child, visible);
+
+  return n;
+}
+
+static void
+test_window_filter_rebinds (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (29);
+  GleanerWindow *window = window_with_rows (30000, rand);
+  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  guint n_setup = 0;
+  const char *filters[] = { "row 01", "row 02", "row 0", "" };
+
+  g_test_summary ("A new filter over many rows rebinds the rows the view has instead of "
+                  "building new ones (GTK 4.8 builds each row of widgets anew, ~0.5 ms)");
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_signal_connect (gtk_column_view_column_get_factory (column), "setup",
+                        G_CALLBACK (count_setup_cb), &n_setup);
+    }
+
+  for (guint f = 0; f < G_N_ELEMENTS (filters); f++)
+    {
+      guint before = n_setup;
+
+      gleaner_window_set_filter_text (window, filters[f]);
+      g_assert_true (wait_until (view_settled, window, 20000));
+      spin (50);
+      /* A row of cells is one setup a column; the view keeps ~200 rows. A
+       * few may be built where the view's range moves by a row. */
+      g_assert_cmpuint (n_setup - before, <=, 5 * g_list_model_get_n_items (columns));
+      /* ...and the rows it rebound show their new rows. */
+      g_assert_cmpuint (check_title_cells (GTK_WIDGET (view), gleaner_window_get_visible_rows (window)), >, 20);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_signal_handlers_disconnect_by_data (gtk_column_view_column_get_factory (column), &n_setup);
+    }
+  destroy_window (window);
+}
+
 /* ---- scale (only with -m perf: tools/ui-benchmark) ---------------------------- */
 
 /* The worst main-loop stall: a high-priority 1 ms timeout notes the longest gap
@@ -2973,6 +3450,53 @@ test_perf_model_memory (void)
   destroy_window (window);
 }
 
+/* With GLEANER_UI_BENCH_TRACE: each change of the rows the view shows that
+ * held the main thread long, with its range. An emission hook runs before
+ * any handler (the view's included), a handler connected after runs last. */
+static gint64 change_start_cpu;
+
+static gboolean
+change_begin_cb (GSignalInvocationHint *hint,
+                 guint                  n_params,
+                 const GValue          *params,
+                 gpointer               data)
+{
+  if (g_value_get_object (&params[0]) == data)
+    change_start_cpu = thread_cpu_us ();
+  return TRUE;
+}
+
+static void
+change_end_cb (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    data)
+{
+  gint64 took = thread_cpu_us () - change_start_cpu;
+
+  if (took > 2000)
+    g_printerr ("  items-changed (%u, -%u, +%u) of %u: %.1f ms CPU\n",
+                position, removed, added, g_list_model_get_n_items (model), took / 1000.0);
+}
+
+static gulong
+trace_changes (GListModel *model)
+{
+  guint id = g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL);
+
+  g_signal_connect_after (model, "items-changed", G_CALLBACK (change_end_cb), NULL);
+  return g_signal_add_emission_hook (id, 0, change_begin_cb, model, NULL);
+}
+
+static void
+untrace_changes (GListModel *model,
+                 gulong      hook)
+{
+  g_signal_remove_emission_hook (g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL), hook);
+  g_signal_handlers_disconnect_by_func (model, change_end_cb, NULL);
+}
+
 /* One step of the re-sort case: the worst main-loop gap until the view settles. */
 static void
 perf_view_step (GleanerWindow *window,
@@ -2980,13 +3504,19 @@ perf_view_step (GleanerWindow *window,
                 void         (*step) (GleanerWindow *window))
 {
   StallMeter meter = { gleaner_window_get_results (window), 0, };
+  GListModel *shown = G_LIST_MODEL (gleaner_window_get_selection (window));
   gint64 t0 = g_get_monotonic_time ();
+  gulong hook = 0;
 
+  if (g_getenv ("GLEANER_UI_BENCH_TRACE") != NULL)
+    hook = trace_changes (shown);
   stall_meter_start (&meter, GTK_WIDGET (window));
   step (window);
   g_assert_true (wait_until (view_settled, window, 60000));
   spin (100);
   stall_meter_stop (&meter, GTK_WIDGET (window));
+  if (hook != 0)
+    untrace_changes (shown, hook);
   g_test_message ("%s: settled in %.0f ms; worst main-loop gap %.1f ms, main thread's CPU time in it "
                   "%.1f ms; load average %.2f",
                   what, (g_get_monotonic_time () - t0) / 1000.0 - 100, meter.worst / 1000.0,
@@ -3024,6 +3554,50 @@ test_perf_resort (void)
   perf_view_step (window, "filter \"page 1\"", filter_page_1);
   perf_view_step (window, "sort by status (filtered)", sort_status);
   perf_view_step (window, "no filter", filter_none);
+
+  destroy_window (window);
+}
+
+static void filter_page_2 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 2"); }
+static void filter_page_23 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 23"); }
+static void filter_page_2345 (GleanerWindow *w) { gleaner_window_set_filter_text (w, "page 2345"); }
+static void outcome_failed (GleanerWindow *w) { gleaner_window_set_outcome (w, "failed"); }
+static void outcome_all (GleanerWindow *w) { gleaner_window_set_outcome (w, "all"); }
+
+/* Typing a filter, and switching the outcome filter, with 100,000 rows in
+ * arrival order (titles in random order, a fifth of the rows failed): each
+ * step replaces the rows on screen. */
+static void
+test_perf_filter (void)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  guint n = perf_n_urls (100000);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_test_summary ("Filtering 100,000 rows in the window: the worst stall of each change");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (300);
+  for (guint i = 0; i < n; i++)
+    {
+      GleanerResult *result = synthetic_result ((i * 7919u) % n + 1);
+
+      if (i % 5 == 4)
+        _gleaner_result_set_error (result, GLEANER_ERROR_HTTP_STATUS, "Not Found");
+      g_ptr_array_add (batch, result);
+    }
+  gleaner_result_list_apply (list, batch);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (300);
+
+  perf_view_step (window, "filter \"page 1\"", filter_page_1);
+  perf_view_step (window, "filter \"page 2\"", filter_page_2);
+  perf_view_step (window, "filter \"page 23\"", filter_page_23);
+  perf_view_step (window, "filter \"page 2345\"", filter_page_2345);
+  perf_view_step (window, "no filter", filter_none);
+  perf_view_step (window, "outcome: failed", outcome_failed);
+  perf_view_step (window, "outcome: all", outcome_all);
 
   destroy_window (window);
 }
@@ -3102,9 +3676,12 @@ main (int   argc,
   g_test_add_func ("/gleaner/window/result-list-batches", test_result_list_batches);
   g_test_add_func ("/gleaner/window/sort-model", test_sort_model);
   g_test_add_func ("/gleaner/window/sort-levels", test_sort_levels);
+  g_test_add_func ("/gleaner/window/filter-model", test_filter_model);
   g_test_add_func ("/gleaner/window/ui-util", test_ui_util);
   g_test_add_func ("/gleaner/window/run-sort-filter-rerun", test_window_run);
   g_test_add_func ("/gleaner/window/sorted-run", test_window_sorted_run);
+  g_test_add_func ("/gleaner/window/sort-filtered-never-empty", test_window_sort_filtered);
+  g_test_add_func ("/gleaner/window/filter-rebinds", test_window_filter_rebinds);
   g_test_add_func ("/gleaner/window/export", test_window_export);
   g_test_add_func ("/gleaner/window/copy-paste", test_window_copy_paste);
   g_test_add_func ("/gleaner/window/tab-leaves-list", test_window_tab_leaves_list);
@@ -3127,6 +3704,7 @@ main (int   argc,
       g_test_add_func ("/gleaner/window/perf/model-memory", test_perf_model_memory);
       g_test_add_func ("/gleaner/window/perf/first-page", test_perf_first_page);
       g_test_add_func ("/gleaner/window/perf/resort-100k", test_perf_resort);
+      g_test_add_func ("/gleaner/window/perf/filter-100k", test_perf_filter);
     }
 
   ret = g_test_run ();

@@ -556,7 +556,8 @@ resort_finish (GleanerSortModel *self)
   guint n_source = g_list_model_get_n_items (G_LIST_MODEL (self->source));
 
   ensure_capacity (self, n_source);
-  memcpy (self->order, job->runs, job->n * sizeof (guint32));
+  if (job->n > 0)
+    memcpy (self->order, job->runs, job->n * sizeof (guint32));
   self->n_taken = job->n;
   self->front = self->tail = self->end = job->n;
   self->n_unsorted = 0;
@@ -1028,7 +1029,9 @@ gleaner_sort_model_set_levels (GleanerSortModel       *self,
       (n_levels == 0 || memcmp (levels, self->levels, n_levels * sizeof (GleanerSortLevel)) == 0))
     return;
 
-  memcpy (self->levels, levels, n_levels * sizeof (GleanerSortLevel));
+  /* @levels may be NULL for none: memcpy() must not see it. */
+  if (n_levels > 0)
+    memcpy (self->levels, levels, n_levels * sizeof (GleanerSortLevel));
   self->n_levels = n_levels;
 
   /* Keys of columns no longer sorted by go; the others stay valid. */
@@ -1073,13 +1076,4 @@ gleaner_sort_model_get_pending (GleanerSortModel *self)
 
   return self->resort != NULL ||
          first_waiting (self) < g_list_model_get_n_items (G_LIST_MODEL (self->source));
-}
-
-/* Whether a new order is being computed. */
-gboolean
-gleaner_sort_model_get_resorting (GleanerSortModel *self)
-{
-  g_return_val_if_fail (GLEANER_IS_SORT_MODEL (self), FALSE);
-
-  return self->resort != NULL;
 }

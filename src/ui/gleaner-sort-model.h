@@ -22,6 +22,5 @@ void              gleaner_sort_model_set_levels  (GleanerSortModel       *self,
                                                   const GleanerSortLevel *levels,
                                                   guint                   n_levels);
 gboolean          gleaner_sort_model_get_pending (GleanerSortModel       *self);
-gboolean          gleaner_sort_model_get_resorting (GleanerSortModel     *self);
 
 G_END_DECLS

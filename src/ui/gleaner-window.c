@@ -13,6 +13,7 @@
 #include "gleaner-application.h"
 #include "gleaner-column-sorter.h"
 #include "gleaner-engine.h"
+#include "gleaner-filter-model.h"
 #include "gleaner-rejected-window.h"
 #include "gleaner-result-list.h"
 #include "gleaner-session-store.h"
@@ -29,9 +30,6 @@
 #define INLINE_PARSE_SIZE     (64 * 1024)
 /* A list of links larger than this is not a list of links. */
 #define MAX_INPUT_FILE_SIZE   (64 * 1024 * 1024)
-/* A new sort order or filter over more rows than this is worked out in
- * slices on idle; fewer take less than a frame. */
-#define INCREMENTAL_ROWS      20000
 /* A run's links go to the pipeline this many a main-loop turn (about 4 ms:
  * 100,000 links at once held the main loop for a tenth of a second). */
 #define HAND_OVER_SLICE       4096
@@ -124,8 +122,7 @@ struct _GleanerWindow
   GleanerPipeline      *pipeline;        /* the current run, NULL when idle */
   GleanerResultList    *results;
   GleanerSortModel     *sort_model;
-  GtkCustomFilter      *filter;
-  GtkFilterListModel   *filter_model;
+  GleanerFilterModel   *filter_model;
   GtkMultiSelection    *selection;
   GtkWidget            *context_menu;
   GtkNativeDialog      *native_dialog;   /* GTK < 4.10 file chooser in use */
@@ -148,6 +145,7 @@ struct _GleanerWindow
   Outcome               outcome;
   GleanerFormat         last_format;
   GFile                *export_folder;   /* the save dialog opens here; NULL: its choice */
+  gsize                 needle_len;
   gboolean              needle_is_ascii;
   gboolean              filter_active;
   gboolean              has_visible_rows;
@@ -227,7 +225,14 @@ is_cancelled (const GError *error)
 }
 
 /* Cells: results are immutable once delivered, so a bind sets text once and
- * never listens for changes. Web text goes in through plain-text setters. */
+ * never listens for changes. Web text goes in through plain-text setters.
+ *
+ * GTK 4.8 unbinds and binds again every row whose position changes, the
+ * same item included: a row inserted or removed above it is enough, so one
+ * change rebinds every row the view keeps below it (~200 rows, 1,400 cells).
+ * Unbinding therefore leaves the cell as it is, and a bind sets only what
+ * differs (GtkInscription ignores the text it already has): such a rebind
+ * changes nothing, and the next frame lays out no text again. */
 
 static GleanerResult *
 item_result (GtkListItem *item)
@@ -274,7 +279,25 @@ set_cell (GtkListItem *item,
   GtkWidget *cell = gtk_list_item_get_child (item);
 
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
-  g_object_set_qdata_full (G_OBJECT (cell), tooltip_quark (), g_strdup (tooltip), g_free);
+  if (g_strcmp0 (g_object_get_qdata (G_OBJECT (cell), tooltip_quark ()), tooltip) != 0)
+    g_object_set_qdata_full (G_OBJECT (cell), tooltip_quark (), g_strdup (tooltip), g_free);
+}
+
+static void
+set_cell_style (GtkListItem *item,
+                gboolean     error,
+                gboolean     dim)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+
+  if (error)
+    gtk_widget_add_css_class (cell, "error");
+  else
+    gtk_widget_remove_css_class (cell, "error");
+  if (dim)
+    gtk_widget_add_css_class (cell, "dim-label");
+  else
+    gtk_widget_remove_css_class (cell, "dim-label");
 }
 
 static GtkWidget *
@@ -311,18 +334,6 @@ number_cell_setup_cb (GtkSignalListItemFactory *factory,
 
   gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
   gtk_widget_add_css_class (cell, "numeric");
-}
-
-static void
-cell_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                GleanerWindow            *self)
-{
-  GtkWidget *cell = gtk_list_item_get_child (item);
-
-  set_cell (item, NULL, NULL);
-  gtk_widget_remove_css_class (cell, "error");
-  gtk_widget_remove_css_class (cell, "dim-label");
 }
 
 static gboolean
@@ -371,11 +382,12 @@ status_cell_bind_cb (GtkSignalListItemFactory *factory,
 
   if (row_is_pending (self, result))
     {
-      gtk_widget_add_css_class (gtk_list_item_get_child (item), "dim-label");
+      set_cell_style (item, FALSE, TRUE);
       set_cell (item, "…", _("Fetching again"));
       return;
     }
 
+  set_cell_style (item, FALSE, FALSE);
   if (status != 0)
     text = g_strdup_printf ("%u", status);
   set_cell (item, text != NULL ? text : "—", reason);
@@ -422,44 +434,57 @@ error_cell_bind_cb (GtkSignalListItemFactory *factory,
                     GleanerWindow            *self)
 {
   GleanerResult *result = item_result (item);
-  GtkWidget *cell = gtk_list_item_get_child (item);
   const char *message;
   const char *label;
 
   if (gleaner_result_get_succeeded (result))
     {
+      set_cell_style (item, FALSE, FALSE);
       set_cell (item, NULL, NULL);
       return;
     }
 
   if (row_is_pending (self, result))
     {
-      gtk_widget_add_css_class (cell, "dim-label");
+      set_cell_style (item, FALSE, TRUE);
       set_cell (item, _("Fetching again…"), NULL);
       return;
     }
 
   message = gleaner_result_get_error_message (result);
   label = gleaner_error_kind_get_label (gleaner_result_get_error_kind (result));
-  gtk_widget_add_css_class (cell, "error");
+  set_cell_style (item, TRUE, FALSE);
   set_cell (item, message != NULL ? message : label, message != NULL ? message : label);
 }
 
 /* Filtering */
+
+static inline char
+ascii_lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 static gboolean
 ascii_contains_casefolded (const char *haystack,
                            const char *needle,
                            gsize       needle_len)
 {
+  char first = needle[0];
+  char first_upper = g_ascii_toupper (first);
+
   /* An ASCII needle never matches inside a multi-byte UTF-8 sequence, so a
-   * byte-wise ASCII case-insensitive search is exact and allocates nothing. */
+   * byte-wise ASCII case-insensitive search is exact and allocates nothing.
+   * It runs for every row on every key typed (and on every new sort order
+   * under a filter): lowered inline, and only where the first byte fits. */
   for (const char *p = haystack; *p != '\0'; p++)
     {
       gsize i;
 
-      for (i = 0; i < needle_len; i++)
-        if (p[i] == '\0' || g_ascii_tolower (p[i]) != needle[i])
+      if (*p != first && *p != first_upper)
+        continue;
+      for (i = 1; i < needle_len; i++)
+        if (p[i] == '\0' || ascii_lower (p[i]) != needle[i])
           break;
       if (i == needle_len)
         return TRUE;
@@ -478,7 +503,7 @@ text_matches (GleanerWindow *self,
     return FALSE;
 
   if (self->needle_is_ascii)
-    return ascii_contains_casefolded (text, self->needle, strlen (self->needle));
+    return ascii_contains_casefolded (text, self->needle, self->needle_len);
 
   folded = g_utf8_casefold (text, -1);
   return strstr (folded, self->needle) != NULL;
@@ -513,15 +538,30 @@ row_visible_func (gpointer item,
          text_matches (self, gleaner_result_get_display_url (result));
 }
 
-/* Filtering runs in slices on idle over many rows; otherwise, and always for
- * rows as they arrive, at once: then each batch (each run of rows that land
- * together in a sorted view) is one precise items-changed. */
+/* The filter model works many rows out in slices on idle and brings the
+ * result in so the view rebinds its rows (GleanerFilterModel); rows as they
+ * arrive are filtered at once, each batch one precise items-changed. */
+/* Scrolls to the first row and anchors the view there. Scrolling the
+ * adjustment is not enough: GTK 4.8's list view then anchors on a row
+ * further down the page, and its widgets follow that row wherever a change
+ * moves it. */
 static void
-set_filter_incremental (GleanerWindow *self)
+scroll_to_top (GleanerWindow *self)
 {
-  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
+    return;
 
-  gtk_filter_list_model_set_incremental (self->filter_model, n_rows > INCREMENTAL_ROWS);
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+#else
+  /* No API for it before 4.12: the column view's list view does it for its
+   * rows through this action. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+#endif
 }
 
 static void
@@ -530,19 +570,22 @@ apply_filter (GleanerWindow   *self,
 {
   gboolean active = self->outcome != OUTCOME_ALL || self->needle != NULL;
 
-  set_filter_incremental (self);
+  /* A new filter shows its first rows. The view also has to be anchored
+   * at the top for the filter model to bring the new rows in cheaply (see
+   * GleanerFilterModel). */
+  scroll_to_top (self);
 
   /* No filter function means "match all": the filter model then passes
    * rows through without a bitset, which keeps streaming cheap. */
   if (!active)
     {
       if (self->filter_active)
-        gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+        gleaner_filter_model_set_func (self->filter_model, NULL, NULL, GTK_FILTER_CHANGE_LESS_STRICT);
     }
   else if (!self->filter_active)
-    gtk_custom_filter_set_filter_func (self->filter, row_visible_func, self, NULL);
+    gleaner_filter_model_set_func (self->filter_model, row_visible_func, self, GTK_FILTER_CHANGE_MORE_STRICT);
   else
-    gtk_filter_changed (GTK_FILTER (self->filter), change);
+    gleaner_filter_model_set_func (self->filter_model, row_visible_func, self, change);
 
   self->filter_active = active;
 }
@@ -569,6 +612,7 @@ set_needle (GleanerWindow *self,
   g_free (self->needle);
   self->needle = g_steal_pointer (&folded);
   self->needle_is_ascii = self->needle != NULL && g_str_is_ascii (self->needle);
+  self->needle_len = self->needle != NULL ? strlen (self->needle) : 0;
 
   apply_filter (self, change);
 }
@@ -616,8 +660,13 @@ static GPtrArray *
 collect_visible (GleanerWindow *self)
 {
   GListModel *model = G_LIST_MODEL (self->filter_model);
-  guint n = g_list_model_get_n_items (model);
-  GPtrArray *rows = g_ptr_array_new_full (n, g_object_unref);
+  guint n;
+  GPtrArray *rows;
+
+  /* The rows the filter lets through, not those of a change halfway shown. */
+  gleaner_filter_model_flush (self->filter_model);
+  n = g_list_model_get_n_items (model);
+  rows = g_ptr_array_new_full (n, g_object_unref);
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (rows, g_list_model_get_item (model, i));
@@ -1053,11 +1102,8 @@ pipeline_results_cb (GleanerPipeline *pipeline,
     }
 
   /* One items-changed per delivery; the view takes the rows in at the pace
-   * it can build them (GleanerSortModel). A refilter or re-sort that ran in
-   * slices is over by now: new rows are filtered as they come. */
-  if (gtk_filter_list_model_get_pending (self->filter_model) == 0 &&
-      !gleaner_sort_model_get_resorting (self->sort_model))
-    gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
+   * it can build them (GleanerSortModel), and the filter model filters them
+   * as they come. */
   gleaner_result_list_apply (self->results, results);
 
   if (!run_has_work (self))
@@ -2890,9 +2936,9 @@ sorter_changed_cb (GtkSorter       *sorter,
   GleanerSortLevel levels[GLEANER_N_SORT_KEYS];
   guint n_levels = gleaner_column_sorter_read_levels (sorter, levels, G_N_ELEMENTS (levels));
 
-  /* The new order replaces the whole list: refiltering it must not block either. */
-  if (self->filter_active)
-    set_filter_incremental (self);
+  /* The new order replaces the whole list in one items-changed once it is
+   * ready; the filter model matches it there and then, so the view goes
+   * from the old rows to the new ones without an empty list between. */
   gleaner_sort_model_set_levels (self->sort_model, levels, n_levels);
 }
 
@@ -2987,7 +3033,6 @@ gleaner_window_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
-  g_clear_object (&self->filter);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
@@ -3122,7 +3167,6 @@ gleaner_window_class_init (GleanerWindowClass *klass)
 
   gtk_widget_class_bind_template_callback (widget_class, text_cell_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, number_cell_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, cell_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, url_cell_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, status_cell_bind_cb);
@@ -3212,9 +3256,7 @@ gleaner_window_init (GleanerWindow *self)
    * appended, and a new filter never re-sorts. */
   self->results = gleaner_result_list_new ();
   self->sort_model = gleaner_sort_model_new (self->results);
-  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
+  self->filter_model = gleaner_filter_model_new (G_LIST_MODEL (self->sort_model));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
@@ -3321,7 +3363,7 @@ gleaner_window_get_view_pending (GleanerWindow *self)
 {
   g_return_val_if_fail (GLEANER_IS_WINDOW (self), FALSE);
 
-  return gtk_filter_list_model_get_pending (self->filter_model) > 0 ||
+  return gleaner_filter_model_get_pending (self->filter_model) ||
          gleaner_sort_model_get_pending (self->sort_model);
 }
 
