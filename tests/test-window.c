@@ -967,6 +967,15 @@ test_ui_util (void)
   g_assert_cmpint (format, ==, GLEANER_FORMAT_CSV);
 }
 
+/* data: { AdwWindowTitle *, const char *subtitle } */
+static gboolean
+subtitle_is (gpointer data)
+{
+  gpointer *expect = data;
+
+  return g_strcmp0 (adw_window_title_get_subtitle (expect[0]), expect[1]) == 0;
+}
+
 static void
 test_window_run (void)
 {
@@ -1048,7 +1057,37 @@ test_window_run (void)
   gleaner_window_set_filter_text (window, "ÜNÏCODE");
   g_assert_true (wait_until (view_settled, window, 10000));
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, N_PAGES);
-  gleaner_window_set_filter_text (window, "");
+
+  /* The subtitle counts what the filter shows; no match says so. */
+  {
+    AdwWindowTitle *title = ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                             GLEANER_TYPE_WINDOW,
+                                                                             "window_title"));
+    GtkWidget *no_match = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                     GLEANER_TYPE_WINDOW,
+                                                                     "no_match_page"));
+    guint n_rows = g_list_model_get_n_items (gleaner_window_get_results (window));
+    g_autofree char *all = g_strdup_printf ("%u rows", n_rows);
+    g_autofree char *some = g_strdup_printf ("%u of %u rows", N_PAGES, n_rows);
+    g_autofree char *none = g_strdup_printf ("0 of %u rows", n_rows);
+    gpointer expect[] = { title, some };
+
+    g_assert_true (wait_until (subtitle_is, expect, 5000));
+    g_assert_false (gtk_widget_get_visible (no_match));
+
+    gleaner_window_set_filter_text (window, "no such page anywhere");
+    g_assert_true (wait_until (view_settled, window, 10000));
+    g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 0);
+    expect[1] = none;
+    g_assert_true (wait_until (subtitle_is, expect, 5000));
+    g_assert_true (gtk_widget_get_visible (no_match));
+
+    gleaner_window_set_filter_text (window, "");
+    g_assert_true (wait_until (view_settled, window, 10000));
+    expect[1] = all;
+    g_assert_true (wait_until (subtitle_is, expect, 5000));
+    g_assert_false (gtk_widget_get_visible (no_match));
+  }
 
   /* Filter by outcome, through the action the toggle buttons use. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.outcome", "s", "failed");

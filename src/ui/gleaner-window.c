@@ -98,6 +98,7 @@ struct _GleanerWindow
   GtkProgressBar       *progress_bar;
   GtkLabel             *progress_label;
   GtkColumnView        *column_view;
+  GtkWidget            *no_match_page;
   GtkColumnViewColumn  *title_column;
   GtkColumnViewColumn  *url_column;
   GtkColumnViewColumn  *status_column;
@@ -148,6 +149,7 @@ struct _GleanerWindow
   gsize                 needle_len;
   gboolean              needle_is_ascii;
   gboolean              filter_active;
+  guint                 subtitle_source; /* a coalesced subtitle update while filtering */
   gboolean              has_visible_rows;
   gboolean              ignore_tls_errors;
   gboolean              run_ignores_tls;
@@ -185,6 +187,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_ui       (GleanerWindow *self);
+static void queue_filter_feedback (GleanerWindow *self);
 static void update_progress (GleanerWindow *self,
                              gboolean       force);
 static void update_bars     (GleanerWindow *self);
@@ -588,6 +591,7 @@ apply_filter (GleanerWindow   *self,
     gleaner_filter_model_set_func (self->filter_model, row_visible_func, self, change);
 
   self->filter_active = active;
+  queue_filter_feedback (self);
 }
 
 static void
@@ -744,6 +748,81 @@ summary_text (GleanerWindow *self)
   return g_string_free (text, FALSE);
 }
 
+/* "1,234 rows", or with a filter "12 of 1,234 rows". */
+static char *
+rows_subtitle (GleanerWindow *self,
+               guint          n_rows)
+{
+  g_autofree char *n = gleaner_ui_format_count (n_rows);
+  g_autofree char *shown = NULL;
+  guint n_shown;
+
+  if (!self->filter_active)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", n_rows), n);
+
+  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  shown = gleaner_ui_format_count (n_shown);
+  /* Translators: the window's subtitle while a filter is on: "12 of 1,234
+   * rows"; the plural follows the second number */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s row", "%s of %s rows", n_rows),
+                          shown, n);
+}
+
+/* "No Matching Rows" shows over the empty list once a filter has been
+ * worked out and matches no row; while one is being worked out, the old
+ * rows (or the page) stay. */
+static void
+update_no_match (GleanerWindow *self)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+
+  if (!self->filter_active || n_rows == 0)
+    gtk_widget_set_visible (self->no_match_page, FALSE);
+  else if (!gleaner_filter_model_get_pending (self->filter_model))
+    gtk_widget_set_visible (self->no_match_page,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0);
+}
+
+static gboolean filter_feedback_cb (gpointer data);
+
+/* The subtitle's count and the no-match page follow what the filter shows. */
+static void
+update_filter_feedback (GleanerWindow *self)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+
+  g_clear_handle_id (&self->subtitle_source, g_source_remove);
+  update_no_match (self);
+  if (n_rows > 0 && (self->queue->len == 0 || self->pipeline != NULL))
+    {
+      g_autofree char *subtitle = rows_subtitle (self, n_rows);
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
+  /* A filter is worked out in idle slices: look again once it is. */
+  if (gleaner_filter_model_get_pending (self->filter_model))
+    self->subtitle_source = g_timeout_add (50, filter_feedback_cb, self);
+}
+
+static gboolean
+filter_feedback_cb (gpointer data)
+{
+  GleanerWindow *self = data;
+
+  self->subtitle_source = 0;
+  update_filter_feedback (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sorted, filtered view announces a batch as many small changes: the
+ * count is brought up to date once they are over. */
+static void
+queue_filter_feedback (GleanerWindow *self)
+{
+  if (self->subtitle_source == 0)
+    self->subtitle_source = g_idle_add_full (G_PRIORITY_LOW, filter_feedback_cb, self, NULL);
+}
+
 static void
 update_ui (GleanerWindow *self)
 {
@@ -785,11 +864,7 @@ update_ui (GleanerWindow *self)
                                                "%s links waiting", self->queue->len), n);
     }
   else if (n_rows > 0)
-    {
-      g_autofree char *n = gleaner_ui_format_count (n_rows);
-
-      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", n_rows), n);
-    }
+    subtitle = rows_subtitle (self, n_rows);
 
   {
     /* The status page's description is markup. */
@@ -799,6 +874,7 @@ update_ui (GleanerWindow *self)
   }
   gtk_label_set_text (self->summary_label, summary);
   adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+  update_no_match (self);
   gtk_widget_set_visible (self->rejected_button, rejected);
   gtk_widget_set_visible (self->ready_rejected_button, rejected);
   gtk_widget_set_visible (self->progress_box, self->run_start_us != 0);
@@ -2925,6 +3001,8 @@ items_changed_cb (GListModel    *model,
       self->has_visible_rows = has_visible_rows;
       update_actions (self);
     }
+  if (self->filter_active || has_visible_rows != gtk_widget_get_visible (self->no_match_page))
+    queue_filter_feedback (self);
 }
 
 /* A click on a column header (or gleaner_window_sort_by_column()). */
@@ -2999,6 +3077,7 @@ gleaner_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->hand_over_source, g_source_remove);
   g_clear_handle_id (&self->progress_tick, g_source_remove);
+  g_clear_handle_id (&self->subtitle_source, g_source_remove);
   if (self->app != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->app, self);
@@ -3154,6 +3233,7 @@ gleaner_window_class_init (GleanerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, GleanerWindow, no_match_page);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, title_column);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, url_column);
   gtk_widget_class_bind_template_child (widget_class, GleanerWindow, status_column);
