@@ -387,6 +387,19 @@ title_number (GleanerResult *result)
   return title != NULL ? (int)g_ascii_strtoll (title + 4, NULL, 10) : -1;
 }
 
+/* GLib's order for names, case-folded: numbers within compare by value. */
+static int
+natural_compare (const char *a,
+                 const char *b)
+{
+  g_autofree char *fa = g_utf8_casefold (a != NULL ? a : "", -1);
+  g_autofree char *fb = g_utf8_casefold (b != NULL ? b : "", -1);
+  g_autofree char *ka = g_utf8_collate_key_for_filename (fa, -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (fb, -1);
+
+  return strcmp (ka, kb);
+}
+
 static GleanerResult *
 titled_result (guint64     id,
                int         number,
@@ -1176,15 +1189,13 @@ export_and_read (GleanerWindow *window,
   return g_steal_pointer (&contents);
 }
 
-/* Titles in the order GtkStringSorter gives them: case-folded, collated. */
+/* Titles in the order a file manager gives names: case-folded, collated,
+ * numbers by value. */
 static int
 collate_titles (GleanerResult *a,
                 GleanerResult *b)
 {
-  g_autofree char *fa = g_utf8_casefold (gleaner_result_get_title (a) ?: "", -1);
-  g_autofree char *fb = g_utf8_casefold (gleaner_result_get_title (b) ?: "", -1);
-
-  return g_utf8_collate (fa, fb);
+  return natural_compare (gleaner_result_get_title (a), gleaner_result_get_title (b));
 }
 
 static void
@@ -1260,12 +1271,20 @@ test_window_sorted_run (void)
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 300);
   assert_titles_descending (visible);
 
-  /* Re-sorted by URL: the paths ascending as strings. */
+  /* Re-sorted by URL: /page/9 before /page/10. */
   g_assert_true (gleaner_window_sort_by_column (window, "url", GTK_SORT_ASCENDING));
   g_assert_true (wait_until (view_settled, window, 10000));
   for (guint i = 1; i < 300; i++)
-    g_assert_cmpint (g_utf8_collate (gleaner_result_get_url (row (visible, i - 1)),
-                                     gleaner_result_get_url (row (visible, i))), <, 0);
+    g_assert_cmpint (natural_compare (gleaner_result_get_url (row (visible, i - 1)),
+                                      gleaner_result_get_url (row (visible, i))), <, 0);
+  /* Numbers by value: the pages in their own order, where plain text order
+   * would put /page/10 before /page/2. */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/page/%u", i + 1);
+
+      g_assert_true (g_str_has_suffix (gleaner_result_get_url (row (visible, i)), path));
+    }
 
   destroy_window (window);
 }

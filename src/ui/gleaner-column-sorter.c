@@ -15,8 +15,8 @@
  * (the clicked column first, earlier ones as tie-breakers). The rows are not
  * sorted through GtkSorter (GleanerSortModel keeps them sorted with keys it
  * computes once per row); the column view's sorter only says which columns,
- * in which direction. The keys match GtkStringSorter (case-folded collation
- * keys) and GtkNumericSorter, which these columns used before. */
+ * in which direction. Text keys are case-folded collation keys with numbers
+ * compared by value (gleaner_sort_key_collate()); numbers compare as numbers. */
 struct _GleanerColumnSorter
 {
   GtkSorter      parent_instance;
@@ -297,8 +297,9 @@ gleaner_sort_key_get_number (GleanerSortKey  key,
  * gleaner_sort_key_collate:
  * @text: a text to sort on
  *
- * The key GtkStringSorter would compute for @text (case-folded, then a
- * collation key): keys compare with strcmp() as the texts collate.
+ * A collation key of @text, case-folded first: keys compare with strcmp()
+ * as the texts collate, numbers in them by value ("Page 9" before "Page 10",
+ * as a file manager sorts names), which suits titles and URLs alike.
  *
  * Returns: (transfer full) (nullable): the key; %NULL for the empty text,
  *   which sorts before every other
@@ -312,5 +313,5 @@ gleaner_sort_key_collate (const char *text)
     return NULL;
 
   folded = g_utf8_casefold (text, -1);
-  return g_utf8_collate_key (folded, -1);
+  return g_utf8_collate_key_for_filename (folded, -1);
 }
