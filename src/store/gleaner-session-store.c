@@ -36,7 +36,7 @@
  *            every write enqueued before it), then opens its own read-only
  *            connection, queries, builds plain objects and closes it.
  *
- *   write failures ──► g_main_context_invoke on the owner's context ──► "write-error"
+ *   write failures ──► an idle source on the owner's context ──► "write-error"
  *
  * The writer never holds a reference to the GObject (it would deadlock if its
  * last unref ran dispose, which joins the writer): it only sees a StoreLink.
@@ -800,12 +800,23 @@ writer_fail (Writer *w,
     {
       WriteErrorDelivery *delivery = g_new0 (WriteErrorDelivery, 1);
 
+      GSource *source = g_idle_source_new ();
+
       g_warning ("%s", error->message);
       w->reported = TRUE;
       delivery->link = store_link_ref (w->link);
       delivery->error = g_steal_pointer (&error);
-      g_main_context_invoke_full (w->link->context, G_PRIORITY_DEFAULT,
-                                  write_error_deliver, delivery, write_error_delivery_free);
+      /* Always a source, never g_main_context_invoke_full(): when the owner's
+       * context is the global default and nobody is iterating it (the owner
+       * blocked in flush()), invoke acquires it and runs the delivery here,
+       * on the writer: "write-error" notified on the wrong thread, racing the
+       * owner's reads, and a strong reference to the store held by the writer
+       * (whose last unref would join the writer from itself). */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, write_error_deliver, delivery, write_error_delivery_free);
+      g_source_set_static_name (source, "[gleaner] journal write error");
+      g_source_attach (source, w->link->context);
+      g_source_unref (source);
     }
   g_clear_error (&error);
 }
