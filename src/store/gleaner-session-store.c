@@ -398,13 +398,25 @@ store_op_new (OpKind kind,
   return op;
 }
 
+/* The writer may drop a result's last reference or the owner may, after it
+ * (see gleaner_result_finalize()). */
+static void
+release_results (GPtrArray *results)
+{
+#ifdef GLEANER_TSAN
+  for (guint i = 0; i < results->len; i++)
+    GLEANER_HAPPENS_BEFORE (g_ptr_array_index (results, i));
+#endif
+  g_ptr_array_unref (results);
+}
+
 static void
 store_op_free (StoreOp *op)
 {
   g_free (op->text);
   g_clear_pointer (&op->ids, g_array_unref);
   g_clear_pointer (&op->urls, g_ptr_array_unref);
-  g_clear_pointer (&op->results, g_ptr_array_unref);
+  g_clear_pointer (&op->results, release_results);
   g_clear_pointer (&op->barrier, barrier_unref);
   g_free (op);
 }
