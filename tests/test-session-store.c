@@ -834,11 +834,16 @@ test_store_cancel (void)
   assert_store_finalized (store);
 }
 
+/* The thread that runs the tests, which owns every store they make. */
+static GThread *owner_thread;
+
 static void
 notify_flag_cb (GObject    *object,
                 GParamSpec *pspec,
                 gpointer    user_data)
 {
+  /* "write-error" comes from the writer thread, but is notified on the owner's. */
+  g_assert_true (g_thread_self () == owner_thread);
   *(gboolean *)user_data = TRUE;
 }
 
@@ -1199,6 +1204,7 @@ main (int   argc,
     }
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  owner_thread = g_thread_self ();
 
   add_test ("/gleaner/session-store/create", test_store_create);
   add_test ("/gleaner/session-store/round-trip", test_store_round_trip);

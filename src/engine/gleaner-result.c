@@ -107,6 +107,12 @@ gleaner_result_finalize (GObject *object)
 {
   GleanerResult *self = (GleanerResult *)object;
 
+  /* The last reference may be dropped on another thread than the last reader
+   * (the session store's writer releases results as it writes them, before
+   * or after the owner): GObject's atomic reference count orders that, out of
+   * ThreadSanitizer's sight. A thread that marks its release with
+   * GLEANER_HAPPENS_BEFORE (result) is ordered before this. */
+  GLEANER_HAPPENS_AFTER (self);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->final_url, g_free);
   g_clear_pointer (&self->reason, g_ref_string_release);

@@ -103,4 +103,15 @@ gleaner_async_queue_pop (GAsyncQueue *queue)
   return item;
 }
 
+/* NULL when the queue is empty; nothing is handed over then. */
+static inline gpointer
+gleaner_async_queue_try_pop (GAsyncQueue *queue)
+{
+  gpointer item = g_async_queue_try_pop (queue);
+
+  if (item != NULL)
+    GLEANER_HAPPENS_AFTER (item);
+  return item;
+}
+
 G_END_DECLS

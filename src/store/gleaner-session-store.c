@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "gleaner-result-private.h"
+#include "gleaner-sync-private.h"
 #include "gleaner-title-parser.h"
 #include "gleaner-session-store.h"
 
@@ -36,13 +37,19 @@
  *            every write enqueued before it), then opens its own read-only
  *            connection, queries, builds plain objects and closes it.
  *
- *   write failures ──► g_main_context_invoke on the owner's context ──► "write-error"
+ *   write failures ──► an idle source on the owner's context ──► "write-error"
  *
  * The writer never holds a reference to the GObject (it would deadlock if its
  * last unref ran dispose, which joins the writer): it only sees a StoreLink.
  * SQLite runs in WAL mode with synchronous=NORMAL: a committed transaction
  * survives the process being killed (it is in the WAL, in the page cache); a
  * power cut may lose the last few, never corrupts.
+ *
+ * Every hand-off above goes through GLib (GAsyncQueue, GMutex and GCond,
+ * GTask's thread pool and its return through the owner's main context, an
+ * idle source), which ThreadSanitizer cannot see into: each is marked where
+ * it happens with gleaner-sync-private.h. Each connection is used by one
+ * thread only (SQLITE_OPEN_NOMUTEX), so no ordering rests on SQLite's locks.
  */
 
 #define APPLICATION_ID   0x474c4e52             /* "GLNR", in PRAGMA application_id */
@@ -66,8 +73,8 @@ typedef struct
 } Barrier;
 
 /* What the writer knows of the store: the owner's context and a weak
- * reference resolved only there. Reference counted (the store and each
- * pending delivery); immutable after creation. */
+ * reference resolved only there. Reference counted (the store, the writer
+ * and each pending delivery); immutable after creation. */
 typedef struct
 {
   GMainContext *context;
@@ -87,8 +94,9 @@ typedef enum
 } OpKind;
 
 /* One journal operation. Built on the owner thread; pushing it onto the queue
- * hands it to the writer thread, which frees it as soon as it is applied (so
- * the results it references are released with the batch that wrote them). */
+ * (gleaner_async_queue_push) hands it to the writer thread, which frees it as
+ * soon as it is applied (so the results it references are released with the
+ * batch that wrote them). */
 typedef struct
 {
   OpKind     kind;
@@ -178,12 +186,14 @@ struct _GleanerSessionStore
   GError       *write_error;
 };
 
-static void gleaner_session_store_initable_iface_init (GInitableIface *iface);
+static void gleaner_session_store_initable_iface_init       (GInitableIface      *iface);
+static void gleaner_session_store_async_initable_iface_init (GAsyncInitableIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (GleanerSessionStore, gleaner_session_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
                                                       gleaner_session_store_initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, NULL))
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE,
+                                                      gleaner_session_store_async_initable_iface_init))
 
 G_DEFINE_QUARK (gleaner-store-error-quark, gleaner_store_error)
 
@@ -284,14 +294,19 @@ barrier_new (gboolean report)
 static void
 barrier_clear (Barrier *barrier)
 {
+  GLEANER_HAPPENS_AFTER (barrier);   /* only the last release gets here */
   g_mutex_clear (&barrier->lock);
   g_cond_clear (&barrier->cond);
   g_clear_error (&barrier->error);
 }
 
+/* The waiter and the writer each hold a reference; whichever drops the last
+ * one frees the barrier after the other's last use of it. g_atomic_rc_box
+ * orders that inside GLib, where TSan cannot see it. */
 static void
 barrier_unref (Barrier *barrier)
 {
+  GLEANER_HAPPENS_BEFORE (barrier);
   g_atomic_rc_box_release_full (barrier, (GDestroyNotify)barrier_clear);
 }
 
@@ -299,11 +314,11 @@ static void
 barrier_release (Barrier *barrier,
                  GError  *error)
 {
-  g_mutex_lock (&barrier->lock);
+  gleaner_mutex_lock (&barrier->lock);
   barrier->done = TRUE;
   barrier->error = error;
   g_cond_broadcast (&barrier->cond);
-  g_mutex_unlock (&barrier->lock);
+  gleaner_mutex_unlock (&barrier->lock);
 }
 
 static gboolean
@@ -311,24 +326,26 @@ barrier_wait (Barrier       *barrier,
               GCancellable  *cancellable,
               GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&barrier->lock);
+  gboolean ret = TRUE;
 
+  gleaner_mutex_lock (&barrier->lock);
   /* Polls the cancellable: waiting is cancellable, the write it waits for is not. */
-  while (!barrier->done)
+  while (!barrier->done && ret)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      g_cond_wait_until (&barrier->cond, &barrier->lock,
-                         g_get_monotonic_time () + BARRIER_POLL_USEC);
+        ret = FALSE;
+      else
+        gleaner_cond_wait_until (&barrier->cond, &barrier->lock,
+                                 g_get_monotonic_time () + BARRIER_POLL_USEC);
     }
-
-  if (barrier->error != NULL)
+  if (ret && barrier->error != NULL)
     {
       g_propagate_error (error, g_error_copy (barrier->error));
-      return FALSE;
+      ret = FALSE;
     }
+  gleaner_mutex_unlock (&barrier->lock);
 
-  return TRUE;
+  return ret;
 }
 
 /* StoreLink */
@@ -347,6 +364,7 @@ store_link_new (GleanerSessionStore *store)
 static void
 store_link_clear (StoreLink *link)
 {
+  GLEANER_HAPPENS_AFTER (link);   /* only the last release gets here */
   g_weak_ref_clear (&link->store);
   g_main_context_unref (link->context);
 }
@@ -357,9 +375,11 @@ store_link_ref (StoreLink *link)
   return g_atomic_rc_box_acquire (link);
 }
 
+/* As barrier_unref(): the store, the writer and each pending delivery hold one. */
 static void
 store_link_unref (StoreLink *link)
 {
+  GLEANER_HAPPENS_BEFORE (link);
   g_atomic_rc_box_release_full (link, (GDestroyNotify)store_link_clear);
 }
 
@@ -378,13 +398,25 @@ store_op_new (OpKind kind,
   return op;
 }
 
+/* The writer may drop a result's last reference or the owner may, after it
+ * (see gleaner_result_finalize()). */
+static void
+release_results (GPtrArray *results)
+{
+#ifdef GLEANER_TSAN
+  for (guint i = 0; i < results->len; i++)
+    GLEANER_HAPPENS_BEFORE (g_ptr_array_index (results, i));
+#endif
+  g_ptr_array_unref (results);
+}
+
 static void
 store_op_free (StoreOp *op)
 {
   g_free (op->text);
   g_clear_pointer (&op->ids, g_array_unref);
   g_clear_pointer (&op->urls, g_ptr_array_unref);
-  g_clear_pointer (&op->results, g_ptr_array_unref);
+  g_clear_pointer (&op->results, release_results);
   g_clear_pointer (&op->barrier, barrier_unref);
   g_free (op);
 }
@@ -749,8 +781,11 @@ static gboolean
 write_error_deliver (gpointer data)
 {
   WriteErrorDelivery *delivery = data;
-  g_autoptr(GleanerSessionStore) self = g_weak_ref_get (&delivery->link->store);
+  g_autoptr(GleanerSessionStore) self = NULL;
 
+  /* Made by the writer; the idle source is the hand-off. */
+  GLEANER_HAPPENS_AFTER (delivery);
+  self = g_weak_ref_get (&delivery->link->store);
   if (self != NULL)
     {
       g_clear_error (&self->write_error);
@@ -800,12 +835,24 @@ writer_fail (Writer *w,
     {
       WriteErrorDelivery *delivery = g_new0 (WriteErrorDelivery, 1);
 
+      GSource *source = g_idle_source_new ();
+
       g_warning ("%s", error->message);
       w->reported = TRUE;
       delivery->link = store_link_ref (w->link);
       delivery->error = g_steal_pointer (&error);
-      g_main_context_invoke_full (w->link->context, G_PRIORITY_DEFAULT,
-                                  write_error_deliver, delivery, write_error_delivery_free);
+      /* Always a source, never g_main_context_invoke_full(): when the owner's
+       * context is the global default and nobody is iterating it (the owner
+       * blocked in flush()), invoke acquires it and runs the delivery here,
+       * on the writer: "write-error" notified on the wrong thread, racing the
+       * owner's reads, and a strong reference to the store held by the writer
+       * (whose last unref would join the writer from itself). */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, write_error_deliver, delivery, write_error_delivery_free);
+      g_source_set_static_name (source, "[gleaner] journal write error");
+      GLEANER_HAPPENS_BEFORE (delivery);
+      g_source_attach (source, w->link->context);
+      g_source_unref (source);
     }
   g_clear_error (&error);
 }
@@ -1159,7 +1206,7 @@ writer_thread_func (gpointer data)
 
   while (running)
     {
-      StoreOp *op = g_async_queue_pop (w->queue);
+      StoreOp *op = gleaner_async_queue_pop (w->queue);
 
       /* Whatever is queued goes into the current transaction; it is committed
        * when the queue runs dry, at a barrier, or at 500 rows or 100 ms. */
@@ -1183,7 +1230,7 @@ writer_thread_func (gpointer data)
               writer_apply (w, op);
             }
           store_op_free (op);
-          op = g_async_queue_try_pop (w->queue);
+          op = gleaner_async_queue_try_pop (w->queue);
         }
 
       writer_commit (w);
@@ -1206,7 +1253,10 @@ typedef enum
 } JobKind;
 
 /* The input of one async call: made on the owner thread, then owned by its
- * GTask (task data), read by the task's thread. */
+ * GTask (task data), read by the task's thread. GTask's thread pool hands it
+ * over (GLEANER_HAPPENS_BEFORE/AFTER on the job); what the thread makes comes
+ * back to the owner through GTask's return (task_return_*() and the _finish
+ * functions, on the task). */
 typedef struct
 {
   JobKind  kind;
@@ -1396,6 +1446,33 @@ result_row (sqlite3_stmt *stmt,
   g_ptr_array_add (user_data, result_from_row (stmt));
 }
 
+/* What a task's thread returns reaches the owner through its main context:
+ * everything the thread did before is visible to the _finish function. */
+static void
+task_return_pointer (GTask          *task,
+                     gpointer        value,
+                     GDestroyNotify  value_free)
+{
+  GLEANER_HAPPENS_BEFORE (task);
+  g_task_return_pointer (task, value, value_free);
+}
+
+static void
+task_return_boolean (GTask    *task,
+                     gboolean  value)
+{
+  GLEANER_HAPPENS_BEFORE (task);
+  g_task_return_boolean (task, value);
+}
+
+static void
+task_return_error (GTask  *task,
+                   GError *error)
+{
+  GLEANER_HAPPENS_BEFORE (task);
+  g_task_return_error (task, error);
+}
+
 static void
 job_thread (GTask        *task,
             gpointer      source_object,
@@ -1406,14 +1483,15 @@ job_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
+  GLEANER_HAPPENS_AFTER (job);
   if (!barrier_wait (job->barrier, cancellable, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (job->kind == JOB_FLUSH || job->kind == JOB_DELETE)
     {
-      g_task_return_boolean (task, TRUE);
+      task_return_boolean (task, TRUE);
       return;
     }
 
@@ -1431,7 +1509,7 @@ job_thread (GTask        *task,
 
         if (read_rows (db, job->path, INFO_SELECT " ORDER BY s.created DESC, s.id DESC", 0,
                        cancellable, info_row_to_store, sessions, &error))
-          g_task_return_pointer (task, g_steal_pointer (&sessions), g_object_unref);
+          task_return_pointer (task, g_steal_pointer (&sessions), g_object_unref);
       }
       break;
 
@@ -1443,7 +1521,7 @@ job_thread (GTask        *task,
                        INFO_SELECT " WHERE s.finished = 0"
                        " ORDER BY s.created DESC, s.id DESC LIMIT 1",
                        0, cancellable, info_row_to_pointer, &info, &error))
-          g_task_return_pointer (task, g_steal_pointer (&info), g_object_unref);
+          task_return_pointer (task, g_steal_pointer (&info), g_object_unref);
       }
       break;
 
@@ -1475,8 +1553,8 @@ job_thread (GTask        *task,
                        " WHERE r.session_id = ?1"
                        " ORDER BY t.position IS NULL, t.position, r.target_id",
                        job->session_id, cancellable, result_row, contents->results, &error))
-          g_task_return_pointer (task, g_steal_pointer (&contents),
-                                 (GDestroyNotify)gleaner_session_contents_free);
+          task_return_pointer (task, g_steal_pointer (&contents),
+                               (GDestroyNotify)gleaner_session_contents_free);
         sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
       }
       break;
@@ -1490,7 +1568,7 @@ job_thread (GTask        *task,
 out:
   sqlite3_close (db);
   if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+    task_return_error (task, g_steal_pointer (&error));
 }
 
 /* GObject */
@@ -1503,7 +1581,7 @@ gleaner_session_store_dispose (GObject *object)
   /* Blocks until everything queued is on disk: the shutdown op comes last. */
   if (self->writer_thread != NULL)
     {
-      g_async_queue_push (self->queue, store_op_new (OP_SHUTDOWN, 0));
+      gleaner_async_queue_push (self->queue, store_op_new (OP_SHUTDOWN, 0));
       g_thread_join (g_steal_pointer (&self->writer_thread));
     }
 
@@ -1596,6 +1674,58 @@ static void
 gleaner_session_store_initable_iface_init (GInitableIface *iface)
 {
   iface->init = gleaner_session_store_initable_init;
+}
+
+/* new_async: what GIO's default would do (initable_init in a GTask thread),
+ * with its two hand-offs marked: the store constructed on the owner thread
+ * goes to the task's thread, and what initable_init set (writer_thread) comes
+ * back through the owner's main context. */
+static void
+init_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  GLEANER_HAPPENS_AFTER (source_object);
+  if (gleaner_session_store_initable_init (G_INITABLE (source_object), cancellable, &error))
+    task_return_boolean (task, TRUE);
+  else
+    task_return_error (task, error);
+}
+
+static void
+gleaner_session_store_init_async (GAsyncInitable      *initable,
+                                  int                  io_priority,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (initable, cancellable, callback, user_data);
+
+  g_task_set_priority (task, io_priority);
+  g_task_set_source_tag (task, gleaner_session_store_init_async);
+  GLEANER_HAPPENS_BEFORE (initable);
+  g_task_run_in_thread (task, init_thread);
+}
+
+static gboolean
+gleaner_session_store_init_finish (GAsyncInitable  *initable,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
+
+  GLEANER_HAPPENS_AFTER (result);   /* see task_return_pointer() */
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+gleaner_session_store_async_initable_iface_init (GAsyncInitableIface *iface)
+{
+  iface->init_async = gleaner_session_store_init_async;
+  iface->init_finish = gleaner_session_store_init_finish;
 }
 
 static void
@@ -1808,7 +1938,7 @@ static void
 enqueue (GleanerSessionStore *self,
          StoreOp             *op)
 {
-  g_async_queue_push (self->queue, op);
+  gleaner_async_queue_push (self->queue, op);
 }
 
 static Barrier *
@@ -1830,15 +1960,15 @@ enqueue_barrier (GleanerSessionStore *self,
 static gint64
 next_session_id (void)
 {
-  G_LOCK_DEFINE_STATIC (last_id);
+  static GMutex last_id_lock;
   static gint64 last_id = 0;
   gint64 id = ((g_get_real_time () / 1000) << 20) | (g_random_int () & 0xfffff);
 
-  G_LOCK (last_id);
+  gleaner_mutex_lock (&last_id_lock);
   if (id <= last_id)
     id = last_id + 1;
   last_id = id;
-  G_UNLOCK (last_id);
+  gleaner_mutex_unlock (&last_id_lock);
 
   return id;
 }
@@ -2068,6 +2198,7 @@ start_job (GleanerSessionStore *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, job, job_free);
+  GLEANER_HAPPENS_BEFORE (job);
   g_task_run_in_thread (task, job_thread);
 }
 
@@ -2100,6 +2231,7 @@ gleaner_session_store_flush_finish (GleanerSessionStore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gleaner_session_store_flush_async, FALSE);
 
+  GLEANER_HAPPENS_AFTER (result);   /* see task_return_pointer() */
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -2143,6 +2275,7 @@ gleaner_session_store_list_sessions_finish (GleanerSessionStore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gleaner_session_store_list_sessions_async, NULL);
 
+  GLEANER_HAPPENS_AFTER (result);   /* see task_return_pointer() */
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -2188,6 +2321,7 @@ gleaner_session_store_find_unfinished_finish (GleanerSessionStore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gleaner_session_store_find_unfinished_async, NULL);
 
+  GLEANER_HAPPENS_AFTER (result);   /* see task_return_pointer() */
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -2235,6 +2369,7 @@ gleaner_session_store_load_session_finish (GleanerSessionStore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gleaner_session_store_load_session_async, NULL);
 
+  GLEANER_HAPPENS_AFTER (result);   /* see task_return_pointer() */
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -2283,6 +2418,7 @@ gleaner_session_store_delete_session_finish (GleanerSessionStore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gleaner_session_store_delete_session_async, FALSE);
 
+  GLEANER_HAPPENS_AFTER (result);   /* see task_return_pointer() */
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
