@@ -901,6 +901,13 @@ main (int   argc,
   if (insecure)
     g_printerr (_("gleaner-cli: warning: TLS certificate errors are ignored for this run\n"));
 
+  /* Before anything is allocated that the early return would leave behind. */
+  if (!cli_open_output (cli, &error))
+    {
+      g_printerr ("gleaner-cli: %s\n", error->message);
+      return 2;
+    }
+
   cli->loop = g_main_loop_new (NULL, FALSE);
   cli->urls = gleaner_url_list_new ();
   gleaner_url_list_set_keep_duplicates (cli->urls, cli->keep_duplicates);
@@ -911,12 +918,6 @@ main (int   argc,
   /* Enough targets queued to keep every worker busy through a slow host,
    * few enough that memory stays flat. */
   cli->high_water = MAX (256, (guint64)jobs * 8);
-
-  if (!cli_open_output (cli, &error))
-    {
-      g_printerr ("gleaner-cli: %s\n", error->message);
-      return 2;
-    }
 
   cli->started = g_get_monotonic_time ();
   cli->pipeline = gleaner_pipeline_new (cli->config);
