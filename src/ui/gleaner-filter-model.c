@@ -6,9 +6,8 @@
 
 #include "config.h"
 
-#include <time.h>
-
 #include "gleaner-filter-model.h"
+#include "gleaner-ui-util.h"
 
 /* GtkFilterListModel (GTK 4.8) had two costs the window could not avoid:
  *
@@ -263,20 +262,6 @@ swap (GleanerFilterModel *self)
   g_clear_pointer (&self->old, gtk_bitset_unref);
 }
 
-/* The main thread's CPU time: what a step cost us, whatever else the
- * machine was doing meanwhile. */
-static gint64
-cpu_time_us (void)
-{
-#ifdef CLOCK_THREAD_CPUTIME_ID
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-    return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-#endif
-  return g_get_monotonic_time ();
-}
-
 /* Rows past the first WINDOW_ROWS change at once, in runs: those that go,
  * from the end, then those that come. One change over all of them would
  * remove rows the view tracks (its focus, say) and then make it look for
@@ -429,7 +414,7 @@ schedule (GleanerFilterModel *self,
 static void
 run_change (GleanerFilterModel *self)
 {
-  gint64 start = cpu_time_us ();
+  gint64 start = gleaner_ui_thread_cpu_time_us ();
   guint generation = self->generation;
 
   if (self->pending != NULL)
@@ -457,9 +442,9 @@ run_change (GleanerFilterModel *self)
     {
       double fit = STEP_BUDGET_US / self->us_per_row;
       guint max_rows = CLAMP ((guint)MIN (fit, G_MAXUINT), MIN_STEP_ROWS, MAX_STEP_ROWS);
-      gint64 before = cpu_time_us ();
+      gint64 before = gleaner_ui_thread_cpu_time_us ();
       guint n_changed = take_step (self, max_rows);
-      gint64 took = cpu_time_us () - before;
+      gint64 took = gleaner_ui_thread_cpu_time_us () - before;
 
       /* A handler may have started another filter, or flushed this one. */
       if (self->generation != generation)
@@ -476,7 +461,7 @@ run_change (GleanerFilterModel *self)
           schedule (self, TRUE);
           return;
         }
-      if (cpu_time_us () - start >= STEP_BUDGET_US)
+      if (gleaner_ui_thread_cpu_time_us () - start >= STEP_BUDGET_US)
         {
           schedule (self, FALSE);
           return;

@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "gleaner-sort-model.h"
+#include "gleaner-ui-util.h"
 
 /* GtkSortListModel (GTK 4.8) answers every insertion with a re-sort that
  * announces nearly the whole list as changed, so rows streaming into a sorted
@@ -815,20 +815,6 @@ schedule_pace (GleanerSortModel *self,
     self->pace_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pace_cb, self, NULL);
 }
 
-/* The main thread's CPU time: what a slice cost us, whatever else the
- * machine was doing meanwhile. */
-static gint64
-cpu_time_us (void)
-{
-#ifdef CLOCK_THREAD_CPUTIME_ID
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-    return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-#endif
-  return g_get_monotonic_time ();
-}
-
 /* Shows rows that wait (see PACE_BUDGET_US), and comes back on idle for the
  * rest. */
 static void
@@ -838,7 +824,7 @@ take_waiting_rows (GleanerSortModel *self)
   guint n_waiting = g_list_model_get_n_items (G_LIST_MODEL (self->source)) - first;
   double fit = PACE_BUDGET_US / self->us_per_row;
   guint n;
-  gint64 start = cpu_time_us ();
+  gint64 start = gleaner_ui_thread_cpu_time_us ();
   double took;
 
   if (n_waiting == 0)
@@ -867,7 +853,7 @@ take_waiting_rows (GleanerSortModel *self)
        * stop when the time is up, whatever the estimate said. */
       guint planned = n;
 
-      for (n = 0; n < planned && (n == 0 || cpu_time_us () - start < PACE_BUDGET_US); )
+      for (n = 0; n < planned && (n == 0 || gleaner_ui_thread_cpu_time_us () - start < PACE_BUDGET_US); )
         {
           guint step = MIN (SORTED_STEP_ROWS, planned - n);
 
@@ -877,7 +863,7 @@ take_waiting_rows (GleanerSortModel *self)
     }
 
   /* Up at once, down by half a slice: where rows land changes as they come. */
-  took = MAX (cpu_time_us () - start, 1) / (double)n;
+  took = MAX (gleaner_ui_thread_cpu_time_us () - start, 1) / (double)n;
   self->us_per_row = MAX (took, self->us_per_row / 2);
 
   if (n < n_waiting)

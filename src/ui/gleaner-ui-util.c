@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -409,6 +410,25 @@ gleaner_ui_format_date (gint64 time_us)
   /* Translators: the date and time a session began, in History;
    * see the format codes of g_date_time_format() */
   return g_date_time_format (when, _("%-d %B %Y, %H:%M"));
+}
+
+/**
+ * gleaner_ui_thread_cpu_time_us:
+ *
+ * The calling thread's CPU time, in microseconds: what a slice of main-loop
+ * work cost us, whatever else the machine was doing meanwhile (the window
+ * paces its work by it). The monotonic clock where there is no such clock.
+ */
+gint64
+gleaner_ui_thread_cpu_time_us (void)
+{
+#ifdef CLOCK_THREAD_CPUTIME_ID
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+#endif
+  return g_get_monotonic_time ();
 }
 
 /**

@@ -35,6 +35,7 @@ char          *gleaner_ui_session_title       (const char * const *urls,
 char          *gleaner_ui_format_date         (gint64         time_us);
 GFile         *gleaner_ui_export_folder_to_offer (GFile       *written);
 void           gleaner_ui_release_free_memory (void);
+gint64         gleaner_ui_thread_cpu_time_us  (void);
 
 /* GSettings access that tolerates a missing schema (@settings NULL) or key,
  * and numbers stored as any of the integer or double types. */
