@@ -3589,6 +3589,34 @@ perf_view_step (GleanerWindow *window,
                   meter.worst_cpu / 1000.0, load_average ());
 }
 
+/* A 1000×700 window holding 100,000 rows (GLEANER_UI_BENCH_URLS changes it),
+ * titles in random order so a sort moves every row; with @failed_every > 0,
+ * every such row failed. Settled, ready for a step to be measured. */
+static GleanerWindow *
+perf_window_with_rows (guint failed_every)
+{
+  GleanerWindow *window = new_window ();
+  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
+  guint n = perf_n_urls (100000);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  spin (300);
+  for (guint i = 0; i < n; i++)
+    {
+      GleanerResult *result = synthetic_result ((i * 7919u) % n + 1);
+
+      if (failed_every > 0 && i % failed_every == failed_every - 1)
+        _gleaner_result_set_error (result, GLEANER_ERROR_HTTP_STATUS, "Not Found");
+      g_ptr_array_add (batch, result);
+    }
+  gleaner_result_list_apply (list, batch);
+  g_assert_true (wait_until (view_settled, window, 60000));
+  spin (300);
+
+  return window;
+}
+
 static void sort_title (GleanerWindow *w) { gleaner_window_sort_by_column (w, "title", GTK_SORT_ASCENDING); }
 static void sort_title_down (GleanerWindow *w) { gleaner_window_sort_by_column (w, "title", GTK_SORT_DESCENDING); }
 static void sort_status (GleanerWindow *w) { gleaner_window_sort_by_column (w, "status", GTK_SORT_DESCENDING); }
@@ -3599,21 +3627,11 @@ static void filter_none (GleanerWindow *w) { gleaner_window_set_filter_text (w, 
 static void
 test_perf_resort (void)
 {
-  GleanerWindow *window = new_window ();
-  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
-  guint n = perf_n_urls (100000);
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  GleanerWindow *window;
 
   g_test_summary ("Sorting and filtering 100,000 rows in the window");
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  spin (300);
-  /* Titles in random order, so a sort moves every row. */
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (batch, synthetic_result ((i * 7919u) % n + 1));
-  gleaner_result_list_apply (list, batch);
-  g_assert_true (wait_until (view_settled, window, 60000));
-  spin (300);
+  window = perf_window_with_rows (0);
 
   perf_view_step (window, "sort by title", sort_title);
   perf_view_step (window, "title, descending", sort_title_down);
@@ -3636,26 +3654,11 @@ static void outcome_all (GleanerWindow *w) { gleaner_window_set_outcome (w, "all
 static void
 test_perf_filter (void)
 {
-  GleanerWindow *window = new_window ();
-  GleanerResultList *list = GLEANER_RESULT_LIST (gleaner_window_get_results (window));
-  guint n = perf_n_urls (100000);
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  GleanerWindow *window;
 
   g_test_summary ("Filtering 100,000 rows in the window: the worst stall of each change");
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  spin (300);
-  for (guint i = 0; i < n; i++)
-    {
-      GleanerResult *result = synthetic_result ((i * 7919u) % n + 1);
-
-      if (i % 5 == 4)
-        _gleaner_result_set_error (result, GLEANER_ERROR_HTTP_STATUS, "Not Found");
-      g_ptr_array_add (batch, result);
-    }
-  gleaner_result_list_apply (list, batch);
-  g_assert_true (wait_until (view_settled, window, 60000));
-  spin (300);
+  window = perf_window_with_rows (5);
 
   perf_view_step (window, "filter \"page 1\"", filter_page_1);
   perf_view_step (window, "filter \"page 2\"", filter_page_2);

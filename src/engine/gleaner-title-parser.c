@@ -3045,12 +3045,12 @@ cap_facts (GleanerPageFacts *facts)
 
 static GleanerPageFacts *
 scan_facts (GleanerTitleParser *self,
-                const guint8       *data,
-                gsize               len,
-                const char         *content_type,
-                const char         *base_url,
-                GleanerFields       fields,
-                ParseOutcome       *outcome)
+            const guint8       *data,
+            gsize               len,
+            const char         *content_type,
+            const char         *base_url,
+            GleanerFields       fields,
+            ParseOutcome       *outcome)
 {
   GleanerPageFacts *facts = gleaner_page_facts_new ();
   GleanerContentClass klass = gleaner_title_parser_classify (content_type);
